@@ -1,0 +1,124 @@
+"""Grader side of the trusted comparison: outputs recorded by the student's
+kernel against the reference, computed here in the grader's own process.
+
+``judge(check, recorded)`` returns ``None`` when the check passes, otherwise a
+message for the student that names the mistake when it is a known one.
+"""
+from __future__ import annotations
+
+import copy
+import warnings
+from typing import Any, Optional
+
+import numpy as np
+
+from grader_tests.checks import Check, Mistake
+
+NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
+
+
+def decode(encoded: dict) -> Any:
+    """Inverse of ``record.encode``; raises ValueError on a malformed record."""
+    if not isinstance(encoded, dict):
+        raise ValueError("malformed record")
+    if "tuple" in encoded:
+        return tuple(decode(item) for item in encoded["tuple"])
+    if "unsupported" in encoded:
+        raise ValueError(f"returned a {encoded['unsupported']}, not numbers")
+    data = np.asarray(encoded["data"], dtype=encoded["dtype"])
+    return data.reshape(encoded["shape"])
+
+
+def run_trusted(function, args) -> tuple[Any, bool]:
+    """Our own code (reference or known mistake): output and whether it warned."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        output = function(*copy.deepcopy(args))
+    return output, bool(caught)
+
+
+def compare(got: Any, expected: Any, rtol: float, atol: float) -> Optional[str]:
+    """Shape, dtype and value agreement of one output (tuples element-wise)."""
+    if isinstance(expected, tuple):
+        if not isinstance(got, tuple) or len(got) != len(expected):
+            return f"expected a tuple of {len(expected)} arrays"
+        for position, (g, e) in enumerate(zip(got, expected)):
+            problem = compare(g, e, rtol, atol)
+            if problem:
+                return f"item {position} of the returned tuple: {problem}"
+        return None
+    if isinstance(got, tuple):
+        return "returned a tuple where a single array was expected"
+    expected = np.asarray(expected)
+    if got.shape != expected.shape:
+        return f"shape {got.shape}, expected {expected.shape}"
+    if got.dtype != expected.dtype:
+        return f"dtype {got.dtype}, expected {expected.dtype}"
+    if not np.all(np.isfinite(got) == np.isfinite(expected)):
+        return "contains inf or nan where the correct result is finite"
+    close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        index = np.unravel_index(np.argmin(close), close.shape) if close.ndim else ()
+        return (f"wrong value at index {tuple(int(i) for i in index)}: got {got[index]!r}, "
+                f"expected {expected[index]!r} (rtol={rtol:g}, atol={atol:g})")
+    return None
+
+
+def _matches(mistake: Mistake, check: Check, calls, outputs, student_warned) -> bool:
+    """Does the student's behaviour reproduce this known mistake on every call?"""
+    for args, got, warned in zip(calls, outputs, student_warned):
+        try:
+            wrong, mistake_warned = run_trusted(mistake.implementation, args)
+        except Exception:
+            return False
+        if check.forbid_warnings and warned != mistake_warned:
+            return False
+        if compare(got, wrong, check.rtol, check.atol):
+            return False
+    return True
+
+
+def diagnose(check: Check, calls, outputs, warned) -> str:
+    for mistake in check.mistakes:
+        if _matches(mistake, check, calls, outputs, warned):
+            return f" Likely mistake: {mistake.name}." + (f" {mistake.advice}" if mistake.advice else "")
+    return ""
+
+
+def judge(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
+    """Verdict on one check. ``reference`` is the chapter's reference module."""
+    name = f"{check.function}()"
+    if recorded is None:
+        return f"{name}: no output was recorded (the test cell did not finish)."
+    if recorded.get("check_id") != check.check_id:
+        return f"{name}: the recorded output belongs to another check."
+    if recorded.get("fatal"):
+        return f"{name}: {recorded['fatal']}."
+    calls = check.make_calls()
+    entries = recorded.get("calls", [])
+    if len(entries) != len(calls):
+        return f"{name}: the recorded output is incomplete."
+    for entry in entries:
+        if entry.get("error"):
+            if entry["error"].startswith("NotImplementedError"):
+                return f"{name}: {NOT_IMPLEMENTED}."
+            return f"{name} raised {entry['error']}"
+    try:
+        outputs = [decode(entry.get("output")) for entry in entries]
+    except (ValueError, TypeError, KeyError) as problem:
+        return f"{name}: {problem}."
+    warned = [bool(entry.get("warnings")) for entry in entries]
+    reference_function = getattr(reference, check.reference or check.function)
+    for number, (args, got) in enumerate(zip(calls, outputs)):
+        expected, _ = run_trusted(reference_function, args)
+        if check.judge is not None:
+            problem = check.judge(got, expected, args)
+        else:
+            problem = compare(got, expected, check.rtol, check.atol)
+        if problem is None and check.forbid_warnings and warned[number]:
+            first = entries[number]["warnings"][0]
+            problem = f"numpy warned while computing it ({first})"
+        if problem:
+            hint = "" if check.judge else diagnose(check, calls, outputs, warned)
+            return f"{name} is wrong on hidden test case {number + 1} of {len(calls)}: {problem}.{hint}"
+    return None
