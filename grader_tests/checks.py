@@ -11,8 +11,10 @@ grader's own process (see ``judge``).
 """
 from __future__ import annotations
 
+import copy
 import importlib
 import pkgutil
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
@@ -59,6 +61,19 @@ class Check:
 
     def make_calls(self) -> list[Args]:
         return list(self.calls(np.random.default_rng(self.seed)))
+
+
+def call_with_warnings(function: Callable, args: Args) -> tuple[Any, list[str]]:
+    """Call on a copy of the arguments; return the output and numpy's warnings.
+
+    Underflow is left silent, as numpy's default does: exp(-1000) == 0.0 is
+    the right answer, not a mistake.
+    """
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
+        warnings.simplefilter("always")
+        output = function(*copy.deepcopy(args))
+    return output, [f"{w.category.__name__}: {w.message}" for w in caught]
 
 
 _REGISTRY: dict[str, Check] = {}

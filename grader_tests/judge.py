@@ -6,13 +6,11 @@ message for the student that names the mistake when it is a known one.
 """
 from __future__ import annotations
 
-import copy
-import warnings
 from typing import Any, Optional
 
 import numpy as np
 
-from grader_tests.checks import Check, Mistake
+from grader_tests.checks import Check, Mistake, call_with_warnings
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 
@@ -27,14 +25,6 @@ def decode(encoded: dict) -> Any:
         raise ValueError(f"returned a {encoded['unsupported']}, not numbers")
     data = np.asarray(encoded["data"], dtype=encoded["dtype"])
     return data.reshape(encoded["shape"])
-
-
-def run_trusted(function, args) -> tuple[Any, bool]:
-    """Our own code (reference or known mistake): output and whether it warned."""
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
-        warnings.simplefilter("always")
-        output = function(*copy.deepcopy(args))
-    return output, bool(caught)
 
 
 def compare(got: Any, expected: Any, rtol: float, atol: float) -> Optional[str]:
@@ -59,8 +49,8 @@ def compare(got: Any, expected: Any, rtol: float, atol: float) -> Optional[str]:
     close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     if not close.all():
         index = np.unravel_index(np.argmin(close), close.shape) if close.ndim else ()
-        return (f"wrong value at index {tuple(int(i) for i in index)}: got {got[index]!r}, "
-                f"expected {expected[index]!r} (rtol={rtol:g}, atol={atol:g})")
+        return (f"wrong value at index {tuple(int(i) for i in index)}: got {float(got[index]):.10g}, "
+                f"expected {float(expected[index]):.10g} (rtol={rtol:g}, atol={atol:g})")
     return None
 
 
@@ -68,10 +58,10 @@ def _matches(mistake: Mistake, check: Check, calls, outputs, student_warned) -> 
     """Does the student's behaviour reproduce this known mistake on every call?"""
     for args, got, warned in zip(calls, outputs, student_warned):
         try:
-            wrong, mistake_warned = run_trusted(mistake.implementation, args)
+            wrong, mistake_warnings = call_with_warnings(mistake.implementation, args)
         except Exception:
             return False
-        if check.forbid_warnings and warned != mistake_warned:
+        if check.forbid_warnings and warned != bool(mistake_warnings):
             return False
         if compare(got, wrong, check.rtol, check.atol):
             return False
@@ -110,7 +100,7 @@ def judge(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
     warned = [bool(entry.get("warnings")) for entry in entries]
     reference_function = getattr(reference, check.reference or check.function)
     for number, (args, got) in enumerate(zip(calls, outputs)):
-        expected, _ = run_trusted(reference_function, args)
+        expected, _ = call_with_warnings(reference_function, args)
         if check.judge is not None:
             problem = check.judge(got, expected, args)
         else:

@@ -12,15 +12,13 @@ left entirely to the grader.
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
-import warnings
 from typing import Any
 
 import numpy as np
 
-from grader_tests.checks import find
+from grader_tests.checks import call_with_warnings, find
 
 RECORD_DIR = ".grader_records"
 
@@ -42,13 +40,11 @@ def encode(value: Any) -> dict:
 
 def _run_one(function, args) -> dict:
     entry: dict = {"error": None, "warnings": [], "output": None}
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
-        warnings.simplefilter("always")
-        try:
-            entry["output"] = encode(function(*copy.deepcopy(args)))
-        except Exception as error:  # the student's exception is data here
-            entry["error"] = f"{type(error).__name__}: {error}"
-    entry["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught]
+    try:
+        output, entry["warnings"] = call_with_warnings(function, args)
+        entry["output"] = encode(output)
+    except Exception as error:  # the student's exception is data here
+        entry["error"] = f"{type(error).__name__}: {error}"
     return entry
 
 
