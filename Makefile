@@ -29,7 +29,7 @@ test: venv
 
 # Regenerate the student notebooks in exercises/ from solutions/.
 exercises: venv
-	$(BIN)/python -m grader_tests.release
+	$(BIN)/python -m dlcourse.release
 
 clean:
 	rm -rf _build

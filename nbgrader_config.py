@@ -14,17 +14,17 @@ c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError(\"not implemented yet\")"
 }
 
-# Execute.timeout is the setting nbgrader reads (not ExecutePreprocessor's).
+# Execute.timeout is the setting nbgrader reads (not ExecutePreprocessor's);
+# TrustedExecute inherits it.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
 
 c.Autograde.autograde_preprocessors = [
-    "grader_tests.preprocessors.ClearRecords",
-    "nbgrader.preprocessors.Execute",
-    "grader_tests.preprocessors.TrustedComparison",
+    # Executes the submission and judges each graded cell in this process.
+    "grader_tests.preprocessors.TrustedExecute",
     "nbgrader.preprocessors.IgnorePattern",
-    "nbgrader.preprocessors.ClearMetadataPreprocessor",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",

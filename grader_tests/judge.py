@@ -79,7 +79,7 @@ def judge(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
     """Verdict on one check. ``reference`` is the chapter's reference module."""
     name = f"{check.function}()"
     if recorded is None:
-        return f"{name}: no output was recorded (the test cell did not finish)."
+        return f"{name}: no output was recorded (the hidden tests could not run)."
     if recorded.get("check_id") != check.check_id:
         return f"{name}: the recorded output belongs to another check."
     if recorded.get("fatal"):
