@@ -1,0 +1,1 @@
+"""Helpers for the deep-learning fundamentals course (sliders, book build)."""
