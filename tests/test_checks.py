@@ -1,0 +1,48 @@
+"""Every trusted check passes on the reference, fails on the untouched stub
+with a plain "not implemented yet", and names each known mistake."""
+from __future__ import annotations
+
+import pytest
+
+from dlcourse.release import chapters
+from grader_tests.checks import find
+from grader_tests.judge import NOT_IMPLEMENTED
+from conftest import reference_namespace, stub_namespace
+import simulated_class as sim
+
+CASES = [(chapter, check_id) for chapter in chapters() for check_id in sim.check_ids(chapter)]
+MISTAKES = [(chapter, check_id, index) for chapter, check_id in CASES
+            for index in range(len(find(check_id).mistakes))]
+
+
+@pytest.mark.parametrize("chapter, check_id", CASES)
+def test_reference_passes(verdict, chapter, check_id):
+    assert verdict(chapter, check_id, reference_namespace(chapter)) is None
+
+
+@pytest.mark.parametrize("chapter, check_id", CASES)
+def test_untouched_stub_fails_plainly(verdict, chapter, check_id):
+    message = verdict(chapter, check_id, stub_namespace(chapter))
+    assert message is not None and NOT_IMPLEMENTED in message
+
+
+@pytest.mark.parametrize("chapter, check_id, index", MISTAKES)
+def test_known_mistake_is_named(verdict, chapter, check_id, index):
+    check = find(check_id)
+    mistake = check.mistakes[index]
+    message = verdict(chapter, check_id, reference_namespace(chapter, **{check.function: mistake.implementation}))
+    assert message is not None and f"Likely mistake: {mistake.name}." in message
+
+
+@pytest.mark.parametrize("chapter, check_id", CASES)
+def test_every_check_can_diagnose(chapter, check_id):
+    check = find(check_id)
+    assert check.mistakes or check.judge, f"{check_id} names no mistake"
+
+
+def test_every_graded_cell_has_a_check():
+    for chapter in chapters():
+        nb = sim.release_notebook(chapter)
+        graded = [c.metadata.nbgrader.grade_id for c in nb.cells
+                  if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+        assert graded and all(find(g) for g in graded), f"{chapter}: a graded cell without a check"
