@@ -36,7 +36,7 @@ VENDORED = [
     ("mathjax/LICENSE", "mathjax/LICENSE"),
 ]
 # embed.js loads its icon fonts from files beside it
-WIDGET_ASSETS = ("*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg")
+WIDGET_ASSETS = ("*.woff2", "*.woff")  # browsers take the first format they support
 
 NODE_HELP = """\
 Node.js and npm are needed to fetch MathJax and the widget manager
