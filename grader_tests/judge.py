@@ -21,6 +21,8 @@ def decode(encoded: dict) -> Any:
         raise ValueError("malformed record")
     if "tuple" in encoded:
         return tuple(decode(item) for item in encoded["tuple"])
+    if "str" in encoded:
+        return str(encoded["str"])
     if "unsupported" in encoded:
         raise ValueError(f"returned a {encoded['unsupported']}, not numbers")
     data = np.asarray(encoded["data"], dtype=encoded["dtype"])
@@ -39,6 +41,8 @@ def compare(got: Any, expected: Any, rtol: float, atol: float) -> Optional[str]:
         return None
     if isinstance(got, tuple):
         return "returned a tuple where a single array was expected"
+    if isinstance(got, str) or isinstance(expected, str):
+        return None if got == expected else f"returned {got!r}, expected {expected!r}"
     expected = np.asarray(expected)
     if got.shape != expected.shape:
         return f"shape {got.shape}, expected {expected.shape}"

@@ -27,6 +27,8 @@ def encode(value: Any) -> dict:
     """A JSON-safe description of a returned value (arrays kept exactly)."""
     if isinstance(value, (tuple, list)):
         return {"tuple": [encode(item) for item in value]}
+    if isinstance(value, str):  # e.g. the name of a parameter
+        return {"str": value}
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         return {"unsupported": type(value).__name__}
