@@ -41,8 +41,12 @@ def compare(got: Any, expected: Any, rtol: float, atol: float) -> Optional[str]:
         return None
     if isinstance(got, tuple):
         return "returned a tuple where a single array was expected"
-    if isinstance(got, str) or isinstance(expected, str):
+    if isinstance(expected, str):
+        if not isinstance(got, str):
+            return f"returned {type(got).__name__}, expected a string"
         return None if got == expected else f"returned {got!r}, expected {expected!r}"
+    if isinstance(got, str):
+        return f"returned the string {got!r} where an array was expected"
     expected = np.asarray(expected)
     if got.shape != expected.shape:
         return f"shape {got.shape}, expected {expected.shape}"

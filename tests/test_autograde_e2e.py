@@ -1,9 +1,11 @@
 """End to end through real nbgrader: generate, a simulated class submits,
-autograde, feedback, export. Every student's exact score is asserted."""
+autograde, feedback, export. Every student's exact score is asserted, for
+every chapter listed in CHAPTERS."""
 from __future__ import annotations
 
 import csv
 import shutil
+from dataclasses import dataclass
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +17,36 @@ import simulated_class as sim
 from dlcourse.release import nbgrader_env
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTER = "01_nonlinearity"
-TOTAL = 21.0
+
+
+@dataclass(frozen=True)
+class Chapter:
+    total: float
+    # Solution cells answered wrongly by the "partly_wrong" student, the points
+    # that costs, and phrases its feedback must contain.
+    wrong_answers: dict
+    lost: float
+    diagnoses: tuple
+
+
+CHAPTERS = {
+    "01_nonlinearity": Chapter(21.0, {
+        "relu_grad": "def relu_grad(x):\n    return (x >= 0).astype(np.float64)",
+        "sigmoid": "def sigmoid(x):\n    return 1.0 / (1.0 + np.exp(-x))",
+        "elu": "def elu(x, alpha):\n    return np.where(x > 0, x, alpha * x)",
+    }, 3.0, ("the subgradient at 0 was taken as 1", "naive sigmoid overflow",
+             "ELU used alpha * x instead of alpha * (exp(x) - 1)")),
+    # The one-sided difference also costs find_wrong_gradient (2 points): its
+    # error of order h makes correct gradients look wrong.
+    "02_backprop": Chapter(20.0, {
+        "sigmoid_backward": "def sigmoid_backward(dout, cache):\n    return dout * cache * (1.0 - cache)",
+        "rel_error": "def rel_error(a, b, floor=1e-8):\n    return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))",
+        "numerical_gradient": ("def numerical_gradient(f, x, h=1e-5):\n    x = x.copy()\n    fx = f(x)\n"
+                               "    grad = np.zeros_like(x)\n    for i in np.ndindex(x.shape):\n        x[i] += h\n"
+                               "        grad[i] = (f(x) - fx) / h\n        x[i] -= h\n    return grad"),
+    }, 6.0, ("evaluated on the activation output instead of the pre-activation",
+             "no floor in the denominator", "one-sided difference")),
+}
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -26,60 +56,57 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return done
 
 
-def submit(course: Path, student: str, nb) -> Path:
-    folder = course / "submitted" / student / CHAPTER
+def submit(course: Path, chapter: str, student: str, nb) -> Path:
+    folder = course / "submitted" / student / chapter
     folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f"{CHAPTER}.ipynb")
+    nbformat.write(nb, folder / f"{chapter}.ipynb")
     return folder
 
 
-@pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
-    course = tmp_path_factory.mktemp("course")
+@pytest.fixture(scope="module", params=list(CHAPTERS))
+def graded_class(request, tmp_path_factory):
+    chapter = request.param
+    course = tmp_path_factory.mktemp(f"course_{chapter}")
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "solutions", course / "solutions")
-    nbgrader(course, "generate_assignment", CHAPTER, "--force")
-    submit(course, "correct", sim.correct(CHAPTER))
-    submit(course, "stub", sim.untouched(CHAPTER))
-    submit(course, "partly_wrong", sim.replace_answers(sim.correct(CHAPTER), {
-        "relu_grad": "def relu_grad(x):\n    return (x >= 0).astype(np.float64)",
-        "sigmoid": "def sigmoid(x):\n    return 1.0 / (1.0 + np.exp(-x))",
-        "elu": "def elu(x, alpha):\n    return np.where(x > 0, x, alpha * x)",
-    }))
-    submit(course, "monkeypatcher", sim.monkeypatching(CHAPTER))
-    fake_folder = course / "submitted" / "faker" / CHAPTER
-    submit(course, "faker", sim.fake_output_files(CHAPTER, fake_folder))
-    autograde = nbgrader(course, "autograde", CHAPTER, "--create")
-    nbgrader(course, "generate_feedback", CHAPTER)
+    nbgrader(course, "generate_assignment", chapter, "--force")
+    submit(course, chapter, "correct", sim.correct(chapter))
+    submit(course, chapter, "stub", sim.untouched(chapter))
+    submit(course, chapter, "partly_wrong", sim.replace_answers(sim.correct(chapter), CHAPTERS[chapter].wrong_answers))
+    submit(course, chapter, "monkeypatcher", sim.monkeypatching(chapter))
+    fake_folder = course / "submitted" / "faker" / chapter
+    submit(course, chapter, "faker", sim.fake_output_files(chapter, fake_folder))
+    autograde = nbgrader(course, "autograde", chapter, "--create")
+    nbgrader(course, "generate_feedback", chapter)
     nbgrader(course, "export")
     with open(course / "grades.csv") as file:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
-    return course, scores, autograde
+    return chapter, course, scores, autograde
 
 
 def test_every_student_gets_the_expected_score(graded_class):
-    _, scores, _ = graded_class
-    assert scores == {"correct": TOTAL, "stub": 0.0, "partly_wrong": TOTAL - 3,
+    chapter, _, scores, _ = graded_class
+    total, lost = CHAPTERS[chapter].total, CHAPTERS[chapter].lost
+    assert scores == {"correct": total, "stub": 0.0, "partly_wrong": total - lost,
                       "monkeypatcher": 0.0, "faker": 0.0}
 
 
-def feedback_of(course: Path, student: str) -> str:
-    return (course / "feedback" / student / CHAPTER / f"{CHAPTER}.html").read_text()
+def feedback_of(course: Path, chapter: str, student: str) -> str:
+    return (course / "feedback" / student / chapter / f"{chapter}.html").read_text()
 
 
 def test_feedback_names_the_mistakes(graded_class):
-    course, _, _ = graded_class
-    text = feedback_of(course, "partly_wrong")
-    assert "the subgradient at 0 was taken as 1" in text
-    assert "naive sigmoid overflow" in text
-    assert "ELU used alpha * x instead of alpha * (exp(x) - 1)" in text
-    assert "not implemented yet" in feedback_of(course, "stub")
+    chapter, course, _, _ = graded_class
+    text = feedback_of(course, chapter, "partly_wrong")
+    for diagnosis in CHAPTERS[chapter].diagnoses:
+        assert diagnosis in text
+    assert "not implemented yet" in feedback_of(course, chapter, "stub")
 
 
 @pytest.mark.parametrize("student", ["correct", "stub", "partly_wrong", "monkeypatcher", "faker"])
 def test_feedback_hides_tests_and_grader_paths(graded_class, student):
-    course, _, _ = graded_class
-    text = feedback_of(course, student)
+    chapter, course, _, _ = graded_class
+    text = feedback_of(course, chapter, student)
     hidden_code = ("BEGIN HIDDEN TESTS", "from grader_tests.record import record")
     grader_paths = ("site-packages", str(ROOT), str(course))
     for secret in hidden_code + grader_paths:
