@@ -60,6 +60,15 @@ def _ce(scores, y, scale=1.0, loss_sum=False):
     return float(losses.sum() if loss_sum else losses.mean()), p * scale
 
 
+def _naive_ce(scores, y):
+    n = scores.shape[0]
+    e = np.exp(scores)
+    p = e / e.sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(n), y]).mean()
+    p[np.arange(n), y] -= 1.0
+    return float(loss), p / n
+
+
 def _net(X, y, params, grad_scale=1.0, loss_sum=False, db_mean=False):
     W1, b1, W2, b2 = params
     z1 = X @ W1 + b1
@@ -345,7 +354,9 @@ register(
                             lambda s, y: _ce(s, y)),
                     Mistake("the gradient was divided by N twice", lambda s, y: _ce(s, y, scale=1.0 / s.shape[0] ** 2)),
                     Mistake("the loss was summed over the batch instead of averaged",
-                            lambda s, y: _ce(s, y, loss_sum=True, scale=1.0)))),
+                            lambda s, y: _ce(s, y, loss_sum=True, scale=1.0)),
+                    Mistake("softmax without subtracting the row maximum: exp overflows on large scores",
+                            _naive_ce, "Subtract scores.max(axis=1, keepdims=True) first, or use log-sum-exp."))),
     Check("test_two_layer_loss", "two_layer_loss", _net_calls([(4, 3, 5, 2), (6, 2, 4, 3), (1, 4, 3, 5)]),
           mistakes=NET_MISTAKES),
     Check("test_two_layer_grads", "two_layer_loss", _net_calls([(10, 5, 7, 4), (3, 3, 3, 3), (25, 2, 16, 3)]),

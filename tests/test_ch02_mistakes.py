@@ -42,6 +42,10 @@ WRONG = [
      "def f(s, y):\n    p = np.exp(s - s.max(1, keepdims=True))\n    p = p / p.sum(1, keepdims=True)\n"
      "    loss = -np.mean(np.log(p[range(len(y)), y]))\n    p[range(len(y)), y] -= 1\n    return loss, p",
      "gradient was not divided by N"),
+    ("test_softmax_cross_entropy", "softmax_cross_entropy",
+     "def f(s, y):\n    p = np.exp(s) / np.sum(np.exp(s), axis=1, keepdims=True)\n    n = len(y)\n"
+     "    loss = np.mean(-np.log(p[np.arange(n), y]))\n    d = p.copy()\n    d[np.arange(n), y] -= 1\n    return loss, d / n",
+     "softmax without subtracting the row maximum"),
     ("test_two_layer_grads", "two_layer_loss",
      "def f(X, y, params):\n    W1, b1, W2, b2 = params\n    N = X.shape[0]\n"
      "    z, c1 = affine_forward(X, W1, b1)\n    h, c2 = relu_forward(z)\n    s, c3 = affine_forward(h, W2, b2)\n"
