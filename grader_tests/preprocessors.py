@@ -11,9 +11,11 @@ cell that has a registered check it
 3. on failure puts an error output first in the cell, which nbgrader's
    ``SaveAutoGrades`` scores as zero.
 
-A registered cell that never ran (the kernel died or the notebook stopped
-early) fails too, instead of keeping the full marks nbgrader gives to a test
-cell without an error.
+A graded cell that never ran fails too, instead of keeping the full marks
+nbgrader gives to a test cell without an error. Execution stops at the first
+cell that times out or kills the kernel (a loop that ignores interrupts
+would otherwise cost the timeout once per remaining cell); the cells before
+it keep their scores.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import json
 import shutil
 from pathlib import Path
 
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
@@ -31,6 +34,8 @@ from grader_tests.record import RECORD_DIR
 from grader_tests.reference import load_reference
 
 FAILURE_NAME = "GradingFailure"
+KERNEL_DIED = "the kernel died (it exited, crashed or ran out of memory or CPU time)"
+TIMED_OUT = "a cell ran longer than the time limit"
 
 
 def check_of(cell) -> Check | None:
@@ -66,30 +71,63 @@ class TrustedExecute(Execute):
         return Path(self.resources.get("metadata", {}).get("path") or ".") / RECORD_DIR
 
     def preprocess(self, nb, resources=None, km=None):
-        self._judged: set[str] = set()
+        self._judged: set[int] = set()  # cells that ran (by id)
+        self._stopped: str | None = None
         self.resources = resources
         shutil.rmtree(self._records(), ignore_errors=True)
         try:
             return super().preprocess(nb, resources, km)
+        except Exception:
+            # Shutting down a dead or hung kernel can raise too; the notebook
+            # is graded as far as it ran.
+            if not self._stopped:
+                raise
+            self.log.warning("while stopping the kernel", exc_info=True)
+            return nb, resources
         finally:
+            reason = f" ({self._stopped})" if self._stopped else ""
             for cell in nb.cells:
+                if cell.cell_type != "code" or not is_grade(cell) or id(cell) in self._judged:
+                    continue
                 check = check_of(cell)
-                if check and check.check_id not in self._judged:
-                    apply_verdict(cell, f"{check.function}(): this test cell did not run "
-                                        "(the notebook stopped before it).")
+                name = f"{check.function}(): this" if check else "This"
+                apply_verdict(cell, f"{name} test cell did not run: the notebook stopped "
+                                    f"before it{reason}.")
             shutil.rmtree(self._records(), ignore_errors=True)
 
+    def _execute(self, cell, resources, index):
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._stopped = KERNEL_DIED
+            cell.outputs.insert(0, failure_output(f"The notebook stopped here: {KERNEL_DIED}."))
+            return cell, resources
+        except CellTimeoutError:  # a kernel that ignores the interrupt stops answering
+            cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue="", traceback=[]))
+        # An interrupted cell shows KeyboardInterrupt, one that ignored the
+        # interrupt CellTimeoutError.
+        if any(o.output_type == "error" and o.ename in ("CellTimeoutError", "KeyboardInterrupt")
+               for o in cell.get("outputs", [])):
+            self._stopped = f"{TIMED_OUT} ({self.timeout} s)"
+            cell.outputs.insert(0, failure_output(f"The notebook stopped here: {self._stopped}."))
+        return cell, resources
+
     def preprocess_cell(self, cell, resources, index):
+        if self._stopped:
+            return cell, resources
         check = check_of(cell)
         if check is None:
-            return super().preprocess_cell(cell, resources, index)
+            self._judged.add(id(cell))
+            return self._execute(cell, resources, index)
         record_file = self._records() / f"{check.check_id}.json"
         record_file.unlink(missing_ok=True)
-        cell, resources = super().preprocess_cell(cell, resources, index)
+        self._judged.add(id(cell))
+        cell, resources = self._execute(cell, resources, index)
+        if self._stopped:  # the cell holds the error that stopped the notebook
+            return cell, resources
         chapter = resources["nbgrader"]["assignment"]
         message = judge(check, _read_record(record_file), load_reference(chapter))
         if message:
             self.log.info("%s: %s", check.check_id, message)
         apply_verdict(cell, message)
-        self._judged.add(check.check_id)
         return cell, resources

@@ -128,3 +128,30 @@ def check_ids(chapter: str) -> list[str]:
     nb = release_notebook(chapter)
     return [c.metadata.nbgrader.grade_id for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("grade") and find(c.metadata.nbgrader.grade_id)]
+
+
+def course_with_chapter(course: Path, chapter: str) -> Path:
+    """A scratch course folder with the chapter generated (gradebook included)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from dlcourse.release import nbgrader_env
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions", course / "solutions")
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", chapter, "--force",
+                    "--log-level=WARN"], cwd=course, env=nbgrader_env(), check=True)
+    return course
+
+
+def submit_file(course: Path, student: str, chapter: str, nb=None, text: str | None = None,
+                name: str | None = None) -> Path:
+    """Puts a notebook (or raw text) where nbgrader collects it."""
+    folder = course / "submitted" / student / chapter
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (name or f"{chapter}.ipynb")
+    if nb is not None:
+        nbformat.write(nb, path)
+    else:
+        path.write_text(text or "")
+    return path

@@ -1,0 +1,141 @@
+"""Grade everything collected in submitted/, in parallel and sandboxed.
+
+    python -m grader_tests.grade_class [CHAPTER ...] [--jobs N] [--timeout S]
+                                       [--allow-unsandboxed]
+
+Run it from the course root (the folder with nbgrader_config.py). It
+
+1. picks the submissions that are new or changed since the last run (a
+   fingerprint of each submitted folder is kept in grading_state.json), so
+   running it again after more submissions arrive grades only those;
+2. autogrades them with one long-lived ``nbgrader autograde`` process per
+   core, each given a share of the students, in the bubblewrap kernel of
+   ``grader_tests.sandbox`` (it refuses to grade without it unless
+   ``--allow-unsandboxed``);
+3. generates feedback, exports grades.csv and writes grading_report.md: each
+   student's score per chapter and every flagged submission with its reason.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from dlcourse.release import chapters as solution_chapters, nbgrader_env
+from grader_tests import sandbox, submissions
+from grader_tests.report import write_report
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def nbgrader(course: Path, *args: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "nbgrader", *args, "--log-level=INFO"],
+                            cwd=course, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def shares(students: list[str], jobs: int) -> list[list[str]]:
+    return [share for share in (students[i::jobs] for i in range(jobs)) if share]
+
+
+def autograde_in_parallel(course: Path, everyone: list[str], students: list[str],
+                          settings: list[str], env: dict, progress) -> str:
+    """One nbgrader process per share; returns their logs, joined."""
+    logs: list[str] = []
+    workers = []
+    for share in shares(students, settings_jobs(settings)):
+        others = ",".join(s for s in everyone if s not in share)
+        args = ["autograde", "--create", "--CourseDirectory.assignment_id=*",
+                "--CourseDirectory.student_id=*", *settings]
+        if others:
+            args.append(f"--CourseDirectory.student_id_exclude={others}")
+        workers.append(nbgrader(course, *args, env=env))
+
+    def follow(worker):
+        for line in worker.stderr:
+            logs.append(line)
+            progress(line)
+
+    threads = [threading.Thread(target=follow, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread, worker in zip(threads, workers):
+        thread.join()
+        worker.wait()
+    return "".join(logs)
+
+
+def settings_jobs(settings: list[str]) -> int:
+    # The job count travels with the settings so workers and shares agree.
+    return int(next(s for s in settings if s.startswith("--jobs=")).split("=")[1])
+
+
+def progress_printer(total: int):
+    done = [0]
+    lock = threading.Lock()
+    tracker = submissions.Progress()
+
+    def show(line: str) -> None:
+        with lock:
+            event = tracker.event(line)
+            if event:
+                done[0] += 1
+                print(f"[{done[0]}/{total}] {event}", flush=True)
+    return show
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("chapters", nargs="*", help="default: every chapter in solutions/")
+    parser.add_argument("--jobs", type=int, default=len(__import__("os").sched_getaffinity(0)))
+    parser.add_argument("--timeout", type=int, help="seconds per cell (default: the config's)")
+    parser.add_argument("--memory-mb", type=int, default=2048)
+    parser.add_argument("--cpu-seconds", type=int, default=600, help="per notebook")
+    parser.add_argument("--allow-unsandboxed", action="store_true",
+                        help="grade without bubblewrap where it cannot run (the report says so)")
+    args = parser.parse_args(argv)
+    course = Path.cwd().resolve()
+    chapters = args.chapters or solution_chapters(course)
+
+    unsandboxed = sandbox.unavailable_reason()
+    if unsandboxed and not args.allow_unsandboxed:
+        print(f"Refusing to grade: {unsandboxed}.\nInstall bubblewrap, or pass "
+              "--allow-unsandboxed to run student code with the grader's rights.", file=sys.stderr)
+        return 2
+
+    found = submissions.collected(course, chapters)
+    pending = submissions.pending(course, found)
+    print(f"{len(found)} submissions, {len(pending)} new or changed", flush=True)
+    env = nbgrader_env()
+    with tempfile.TemporaryDirectory(prefix="grading-kernels-") as kernels:
+        settings = [f"--jobs={args.jobs}"]
+        if not unsandboxed:
+            sandbox.install_kernelspec(Path(kernels), hide=[course, REPO_ROOT],
+                                       memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds)
+            env["JUPYTER_PATH"] = kernels
+            settings.append(f"--Execute.kernel_name={sandbox.KERNEL_NAME}")
+        if args.timeout:
+            settings.append(f"--Execute.timeout={args.timeout}")
+        log = ""
+        if pending:
+            submissions.clear_previous(course, pending)
+            everyone = sorted({s.student for s in found})
+            students = sorted({s.student for s in pending})
+            log = autograde_in_parallel(course, everyone, students, settings, env,
+                                        progress_printer(len(pending)))
+        nbgrader_settings = [s for s in settings if not s.startswith("--jobs=")]
+        for step in (["generate_feedback", "--CourseDirectory.assignment_id=*"], ["export"]):
+            finished = nbgrader(course, *step, *nbgrader_settings, env=env)
+            log += finished.communicate()[1]
+    submissions.remember(course, found)
+    report = write_report(course, found, chapters, log,
+                          sandbox_off=unsandboxed if args.allow_unsandboxed else None)
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""grading_report.md: each student's score per chapter, then every flagged
+submission with the reason, read from what grading left behind."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import nbformat
+
+from grader_tests.preprocessors import KERNEL_DIED, TIMED_OUT
+from grader_tests.submissions import Submission
+
+REPORT_FILE = "grading_report.md"
+
+
+def _scores(course: Path) -> dict[tuple[str, str], str]:
+    try:
+        with open(course / "grades.csv") as file:
+            return {(row["student_id"], row["assignment"]):
+                    f"{float(row['score']):g}/{float(row['max_score']):g}"
+                    for row in csv.DictReader(file)}
+    except OSError:
+        return {}
+
+
+def _errors(notebook) -> list[str]:
+    return [f"{o.get('ename')}: {o.get('evalue')}" for cell in notebook.cells
+            for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def flag(course: Path, submission: Submission) -> str | None:
+    """Why this submission needs the instructor's eye, or None."""
+    submitted = submission.notebook(course)
+    if not submitted.exists():
+        return f"missing notebook: no {submitted.name} in the submission (wrong name?); scored 0"
+    if submitted.stat().st_size == 0:
+        return "empty notebook file; not graded"
+    try:
+        nbformat.read(submitted, as_version=4)
+    except Exception as error:  # any unreadable notebook is the same outcome
+        return f"corrupt notebook ({type(error).__name__}); not graded"
+    graded = submission.notebook(course, "autograded")
+    if not graded.exists():
+        return "not graded: nbgrader failed on it (see its log above)"
+    errors = _errors(nbformat.read(graded, as_version=4))
+    for marker, reason in ((KERNEL_DIED, f"kernel died: {KERNEL_DIED}; later cells not run"),
+                           (TIMED_OUT, "timeout: a cell ran longer than the time limit; "
+                                       "later cells not run"),
+                           ("MemoryError", "a cell hit the memory limit (MemoryError)")):
+        if any(marker in error for error in errors):
+            return reason
+    return None
+
+
+def write_report(course: Path, found: list[Submission], chapters: list[str], log: str,
+                 sandbox_off: str | None = None) -> str:
+    scores = _scores(course)
+    students = sorted({s.student for s in found})
+    lines = ["# Grading report", ""]
+    if sandbox_off:
+        lines += [f"**Graded WITHOUT the sandbox** ({sandbox_off}): student code ran with "
+                  "the grader's rights.", ""]
+    lines += ["| student | " + " | ".join(chapters) + " |",
+              "|---" * (len(chapters) + 1) + "|"]
+    for student in students:
+        cells = [scores.get((student, chapter), "-") for chapter in chapters]
+        lines.append(f"| {student} | " + " | ".join(cells) + " |")
+    flagged = [(s, reason) for s in found if (reason := flag(course, s))]
+    if sandbox_off:
+        flagged += [(s, "graded without sandbox") for s in found]
+    lines += ["", f"## Flagged submissions ({len(flagged)})", ""]
+    lines += [f"- {s.student} / {s.chapter}: {reason}" for s, reason in flagged] or ["- none"]
+    text = "\n".join(lines) + "\n"
+    (course / REPORT_FILE).write_text(text)
+    return text
