@@ -18,6 +18,7 @@ Run it from the course root (the folder with nbgrader_config.py). It
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -41,12 +42,12 @@ def shares(students: list[str], jobs: int) -> list[list[str]]:
     return [share for share in (students[i::jobs] for i in range(jobs)) if share]
 
 
-def autograde_in_parallel(course: Path, everyone: list[str], students: list[str],
+def autograde_in_parallel(course: Path, everyone: list[str], students: list[str], jobs: int,
                           settings: list[str], env: dict, progress) -> str:
     """One nbgrader process per share; returns their logs, joined."""
     logs: list[str] = []
     workers = []
-    for share in shares(students, settings_jobs(settings)):
+    for share in shares(students, jobs):
         others = ",".join(s for s in everyone if s not in share)
         args = ["autograde", "--create", "--CourseDirectory.assignment_id=*",
                 "--CourseDirectory.student_id=*", *settings]
@@ -68,11 +69,6 @@ def autograde_in_parallel(course: Path, everyone: list[str], students: list[str]
     return "".join(logs)
 
 
-def settings_jobs(settings: list[str]) -> int:
-    # The job count travels with the settings so workers and shares agree.
-    return int(next(s for s in settings if s.startswith("--jobs=")).split("=")[1])
-
-
 def progress_printer(total: int):
     done = [0]
     lock = threading.Lock()
@@ -90,7 +86,7 @@ def progress_printer(total: int):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="default: every chapter in solutions/")
-    parser.add_argument("--jobs", type=int, default=len(__import__("os").sched_getaffinity(0)))
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--timeout", type=int, help="seconds per cell (default: the config's)")
     parser.add_argument("--memory-mb", type=int, default=2048)
     parser.add_argument("--cpu-seconds", type=int, default=600, help="per notebook")
@@ -111,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(found)} submissions, {len(pending)} new or changed", flush=True)
     env = nbgrader_env()
     with tempfile.TemporaryDirectory(prefix="grading-kernels-") as kernels:
-        settings = [f"--jobs={args.jobs}"]
+        settings: list[str] = []
         if not unsandboxed:
             sandbox.install_kernelspec(Path(kernels), hide=[course, REPO_ROOT],
                                        memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds)
@@ -124,11 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             submissions.clear_previous(course, pending)
             everyone = sorted({s.student for s in found})
             students = sorted({s.student for s in pending})
-            log = autograde_in_parallel(course, everyone, students, settings, env,
+            log = autograde_in_parallel(course, everyone, students, args.jobs, settings, env,
                                         progress_printer(len(pending)))
-        nbgrader_settings = [s for s in settings if not s.startswith("--jobs=")]
         for step in (["generate_feedback", "--CourseDirectory.assignment_id=*"], ["export"]):
-            finished = nbgrader(course, *step, *nbgrader_settings, env=env)
+            finished = nbgrader(course, *step, *settings, env=env)
             log += finished.communicate()[1]
     submissions.remember(course, found)
     report = write_report(course, found, chapters, log,

@@ -83,6 +83,9 @@ def bwrap_command(submission: Path, hide: list[Path], kernel_argv: list[str]) ->
             command += ["--setenv", name, os.environ[name]]
     command += ["--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython",
                 "--setenv", "MPLCONFIGDIR", "/tmp/.matplotlib",
+                # The environment is cleared (NBGRADER_EXECUTION with it): say
+                # here that grading must not pay for slider frames.
+                "--setenv", "DLCOURSE_SLIDERS", "off",
                 # Parallel graders share the cores: one BLAS thread per kernel.
                 "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1"]
     for root in _outermost(hide):
