@@ -15,7 +15,9 @@ A graded cell that never ran fails too, instead of keeping the full marks
 nbgrader gives to a test cell without an error. Execution stops at the first
 cell that times out or kills the kernel (a loop that ignores interrupts
 would otherwise cost the timeout once per remaining cell); the cells before
-it keep their scores.
+it keep their scores. Each output's text is cut to ``max_output_chars``
+(nbgrader's LimitOutput counts lines only, so 50 MB printed in long lines
+would otherwise land in the graded notebook and the feedback).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
+from traitlets import Integer
 
 from grader_tests.checks import Check, find
 from grader_tests.judge import judge
@@ -36,6 +39,7 @@ from grader_tests.reference import load_reference
 FAILURE_NAME = "GradingFailure"
 KERNEL_DIED = "the kernel died (it exited, crashed or ran out of memory or CPU time)"
 TIMED_OUT = "a cell ran longer than the time limit"
+TRUNCATED = "[output truncated by the grader:"
 
 
 def check_of(cell) -> Check | None:
@@ -59,6 +63,22 @@ def apply_verdict(cell, message: str | None) -> None:
         cell.outputs.insert(0, failure_output(message))
 
 
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n{TRUNCATED} {len(text)} characters, limit {limit}]\n"
+
+
+def limit_output(cell, limit: int) -> None:
+    """Cuts every text of the cell's outputs to ``limit`` characters."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            output.text = _cut(output.text, limit)
+        for mime, value in output.get("data", {}).items():
+            if isinstance(value, str):
+                output.data[mime] = _cut(value, limit)
+
+
 def _read_record(path: Path):
     try:
         return json.loads(path.read_text())
@@ -67,6 +87,8 @@ def _read_record(path: Path):
 
 
 class TrustedExecute(Execute):
+    max_output_chars = Integer(100_000, help="characters kept of each output's text").tag(config=True)
+
     def _records(self) -> Path:
         return Path(self.resources.get("metadata", {}).get("path") or ".") / RECORD_DIR
 
@@ -99,11 +121,13 @@ class TrustedExecute(Execute):
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
+            limit_output(cell, self.max_output_chars)
             self._stopped = KERNEL_DIED
             cell.outputs.insert(0, failure_output(f"The notebook stopped here: {KERNEL_DIED}."))
             return cell, resources
         except CellTimeoutError:  # a kernel that ignores the interrupt stops answering
             cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue="", traceback=[]))
+        limit_output(cell, self.max_output_chars)
         # An interrupted cell shows KeyboardInterrupt, one that ignored the
         # interrupt CellTimeoutError.
         if any(o.output_type == "error" and o.ename in ("CellTimeoutError", "KeyboardInterrupt")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader_tests.preprocessors import KERNEL_DIED, TIMED_OUT
+from grader_tests.preprocessors import KERNEL_DIED, TIMED_OUT, TRUNCATED
 from grader_tests.submissions import Submission
 
 REPORT_FILE = "grading_report.md"
@@ -42,13 +42,17 @@ def flag(course: Path, submission: Submission) -> str | None:
     graded = submission.notebook(course, "autograded")
     if not graded.exists():
         return "not graded: nbgrader failed on it (see its log above)"
-    errors = _errors(nbformat.read(graded, as_version=4))
+    graded_nb = nbformat.read(graded, as_version=4)
+    errors = _errors(graded_nb)
     for marker, reason in ((KERNEL_DIED, f"kernel died: {KERNEL_DIED}; later cells not run"),
                            (TIMED_OUT, "timeout: a cell ran longer than the time limit; "
                                        "later cells not run"),
                            ("MemoryError", "a cell hit the memory limit (MemoryError)")):
         if any(marker in error for error in errors):
             return reason
+    if any(TRUNCATED in output.get("text", "") for cell in graded_nb.cells
+           for output in cell.get("outputs", [])):
+        return "huge output: cut to the grader's limit in the graded notebook and feedback"
     return None
 
 

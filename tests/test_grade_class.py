@@ -57,6 +57,28 @@ def at_end(*sources: str):
     return nb
 
 
+def is_test(cell) -> bool:
+    return bool(cell.metadata.get("nbgrader", {}).get("grade"))
+
+
+def without_tests(nb):
+    """The student deleted every test cell."""
+    nb.cells = [c for c in nb.cells if not is_test(c)]
+    return nb
+
+
+def with_edited_tests(nb):
+    """The student replaced every test cell's code with a pass."""
+    for cell in nb.cells:
+        if is_test(cell):
+            cell.source = "pass"
+    return nb
+
+
+# 50 MB printed by one cell, in 1 MB lines.
+HUGE_OUTPUT = "for _ in range(50):\n    print('x' * 1_000_000)"
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course = sim.course_with_chapter(tmp_path_factory.mktemp("class"), CHAPTER)
@@ -72,6 +94,15 @@ def graded(tmp_path_factory):
     submit("exits", nb=sim.with_cells_after(sim.correct(CHAPTER), "setup", "import os\nos._exit(1)"))
     submit("memory_bomb", nb=at_end("hog = []\nwhile True:\n    hog.append(bytearray(10**8))"))
     submit("snoop", nb=at_end(SNOOP))
+    submit("deleted_tests", nb=without_tests(sim.correct(CHAPTER)))
+    submit("edited_tests", nb=with_edited_tests(sim.correct(CHAPTER)))
+    submit("stub_deleted_tests", nb=without_tests(sim.untouched(CHAPTER)))
+    submit("stub_edited_tests", nb=with_edited_tests(sim.untouched(CHAPTER)))
+    submit("huge_output", nb=at_end(HUGE_OUTPUT))
+    submit("monkeypatch", nb=sim.monkeypatching(CHAPTER))
+    fake_folder = course / "submitted" / "fake_outputs" / CHAPTER
+    fake_folder.mkdir(parents=True)
+    submit("fake_outputs", nb=sim.fake_output_files(CHAPTER, fake_folder))
     first = grade(course, CHAPTER)
     return course, first
 
@@ -90,6 +121,33 @@ def test_good_work_is_graded_alongside_bad(graded):
     assert got["infinite_loop"] == got["ignores_sigint"] == got["memory_bomb"] == TOTAL
     assert got["exits"] == 0.0 and got["snoop"] == TOTAL
     assert got["wrong_name"] == 0.0
+
+
+def test_deleted_and_edited_test_cells_are_restored(graded):
+    course, _ = graded
+    got = scores(course)
+    # The restored tests run: correct work keeps every mark, a stub gains none.
+    assert got["deleted_tests"] == got["edited_tests"] == TOTAL
+    assert got["stub_deleted_tests"] == got["stub_edited_tests"] == 0.0
+    for student in ("deleted_tests", "edited_tests"):
+        graded_nb = sim.nbformat.read(course / "autograded" / student / CHAPTER / f"{CHAPTER}.ipynb",
+                                      as_version=4)
+        tests = [c for c in graded_nb.cells if is_test(c)]
+        assert len(tests) == len([c for c in sim.untouched(CHAPTER).cells if is_test(c)]) and all(c.source != "pass" for c in tests)
+
+
+def test_huge_output_is_limited_and_graded(graded):
+    course, _ = graded
+    assert scores(course)["huge_output"] == TOTAL
+    graded_nb = course / "autograded" / "huge_output" / CHAPTER / f"{CHAPTER}.ipynb"
+    assert graded_nb.stat().st_size < 2_000_000
+    assert "huge output" in report_line(course, "huge_output")
+
+
+def test_monkeypatching_and_fake_output_files_score_zero_in_the_sandbox(graded):
+    course, _ = graded
+    got = scores(course)
+    assert got["monkeypatch"] == 0.0 and got["fake_outputs"] == 0.0
 
 
 @pytest.mark.parametrize("student, reason", [
@@ -120,7 +178,7 @@ def test_sandbox_hides_solutions_gradebook_config_and_other_students(graded):
 
 def test_progress_shows_one_line_per_submission(graded):
     _, first = graded
-    assert "10 submissions, 10 new or changed" in first
+    assert "17 submissions, 17 new or changed" in first
     assert f"correct/{CHAPTER} graded" in first and f"corrupt/{CHAPTER} FAILED" in first
 
 
@@ -129,6 +187,37 @@ def test_second_run_grades_only_new_work_and_keeps_the_rest(graded):
     before = scores(course)
     sim.submit_file(course, "late", CHAPTER, nb=sim.correct(CHAPTER))
     second = grade(course, CHAPTER)
-    assert "11 submissions, 1 new or changed" in second
+    assert "18 submissions, 1 new or changed" in second
     assert second.count("[1/1] late/") == 1
     assert scores(course) == {**before, "late": TOTAL}
+
+
+def without_bwrap() -> dict:
+    """The grader's environment on a machine where bubblewrap is not installed."""
+    return {**nbgrader_env(), "PATH": str(Path(sys.executable).parent)}
+
+
+def test_refuses_to_grade_without_bubblewrap(graded):
+    course, _ = graded
+    before = scores(course)
+    sim.submit_file(course, "unsandboxed", CHAPTER, nb=sim.correct(CHAPTER))
+    done = subprocess.run([sys.executable, "-m", "grader_tests.grade_class", *LIMITS, CHAPTER],
+                          cwd=course, env=without_bwrap(), capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Refusing to grade: bubblewrap (bwrap) is not installed" in done.stderr
+    assert "--allow-unsandboxed" in done.stderr
+    assert scores(course) == before
+
+
+def test_allow_unsandboxed_grades_and_the_report_says_so(graded):
+    course, _ = graded
+    before = scores(course)
+    done = subprocess.run([sys.executable, "-m", "grader_tests.grade_class", *LIMITS, CHAPTER,
+                           "--allow-unsandboxed"],
+                          cwd=course, env=without_bwrap(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "1 new or changed" in done.stdout
+    assert scores(course) == {**before, "unsandboxed": TOTAL}
+    report = (course / "grading_report.md").read_text()
+    assert "**Graded WITHOUT the sandbox** (bubblewrap (bwrap) is not installed" in report
+    assert "graded without sandbox" in report_line(course, "unsandboxed")
