@@ -39,3 +39,15 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Grading from several machines into one gradebook: give every machine's
+# nbgrader_config.py the same PostgreSQL database (driver psycopg2-binary,
+# in requirements.txt) and each machine its own students in submitted/:
+#   c.CourseDirectory.db_url = "postgresql+psycopg2://USER:PASSWORD@HOST:5432/gradebook"
+#   c.CourseDirectory.course_id = "dl-course"
+# (name the driver: this SQLAlchemy defaults plain postgresql:// to psycopg 3;
+# and a course_id: PostgreSQL enforces the foreign key SQLite lets pass).
+# Keep the URL in this file, which the sandbox hides from student kernels.
+# Never pass it in an environment variable or on a command line: a kernel
+# runs as the grader's user and can read /proc/<pid>/environ and cmdline of
+# the grading processes. tests/test_postgres_gradebook.py does this for real.

@@ -14,6 +14,11 @@ Run it from the course root (the folder with nbgrader_config.py). It
    ``--allow-unsandboxed``);
 3. generates feedback, exports grades.csv and writes grading_report.md: each
    student's score per chapter and every flagged submission with its reason.
+
+The gradebook is the config's: SQLite (gradebook.db) by default, or one
+PostgreSQL database shared by several machines, each grading its own
+students, with ``c.CourseDirectory.db_url`` in nbgrader_config.py (see the
+comment there on keeping the credentials out of reach of student kernels).
 """
 from __future__ import annotations
 
