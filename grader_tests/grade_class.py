@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     found = submissions.collected(course, chapters)
-    pending = submissions.pending(course, found)
+    prints = submissions.fingerprints(course, found)
+    pending = submissions.pending(course, found, prints)
     print(f"{len(found)} submissions, {len(pending)} new or changed", flush=True)
     env = nbgrader_env()
     with tempfile.TemporaryDirectory(prefix="grading-kernels-") as kernels:
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         for step in (["generate_feedback", "--CourseDirectory.assignment_id=*"], ["export"]):
             finished = nbgrader(course, *step, *settings, env=env)
             log += finished.communicate()[1]
-    submissions.remember(course, found)
+    submissions.remember(course, prints)
     report = write_report(course, found, chapters, log,
                           sandbox_off=unsandboxed if args.allow_unsandboxed else None)
     print(report)

@@ -93,7 +93,7 @@ class TrustedExecute(Execute):
         return Path(self.resources.get("metadata", {}).get("path") or ".") / RECORD_DIR
 
     def preprocess(self, nb, resources=None, km=None):
-        self._judged: set[int] = set()  # cells that ran (by id)
+        self._ran: set[int] = set()  # cells that were executed (by id)
         self._stopped: str | None = None
         self.resources = resources
         shutil.rmtree(self._records(), ignore_errors=True)
@@ -109,7 +109,7 @@ class TrustedExecute(Execute):
         finally:
             reason = f" ({self._stopped})" if self._stopped else ""
             for cell in nb.cells:
-                if cell.cell_type != "code" or not is_grade(cell) or id(cell) in self._judged:
+                if cell.cell_type != "code" or not is_grade(cell) or id(cell) in self._ran:
                     continue
                 check = check_of(cell)
                 name = f"{check.function}(): this" if check else "This"
@@ -139,13 +139,12 @@ class TrustedExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if self._stopped:
             return cell, resources
+        self._ran.add(id(cell))
         check = check_of(cell)
         if check is None:
-            self._judged.add(id(cell))
             return self._execute(cell, resources, index)
         record_file = self._records() / f"{check.check_id}.json"
         record_file.unlink(missing_ok=True)
-        self._judged.add(id(cell))
         cell, resources = self._execute(cell, resources, index)
         if self._stopped:  # the cell holds the error that stopped the notebook
             return cell, resources

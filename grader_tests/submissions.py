@@ -54,10 +54,15 @@ def _state(course: Path) -> dict:
         return {}
 
 
-def pending(course: Path, found: list[Submission]) -> list[Submission]:
+def fingerprints(course: Path, found: list[Submission]) -> dict[str, str]:
+    """Taken once, before grading: what is remembered is what was graded."""
+    return {s.key: fingerprint(s.folder(course)) for s in found}
+
+
+def pending(course: Path, found: list[Submission], prints: dict[str, str]) -> list[Submission]:
     state = _state(course)
     # A submission that failed (say, corrupt) is not retried until it changes.
-    return [s for s in found if state.get(s.key) != fingerprint(s.folder(course))]
+    return [s for s in found if state.get(s.key) != prints[s.key]]
 
 
 def clear_previous(course: Path, todo: list[Submission]) -> None:
@@ -66,9 +71,9 @@ def clear_previous(course: Path, todo: list[Submission]) -> None:
         shutil.rmtree(submission.folder(course, "autograded"), ignore_errors=True)
 
 
-def remember(course: Path, found: list[Submission]) -> None:
+def remember(course: Path, prints: dict[str, str]) -> None:
     state = _state(course)
-    state.update({s.key: fingerprint(s.folder(course)) for s in found})
+    state.update(prints)
     (course / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True))
 
 
