@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
 import simulated_class as sim  # noqa: E402
@@ -58,15 +56,7 @@ def build_class(students: int, chapters: list[str]) -> dict[tuple[str, str], obj
 
 
 def course_folder(into: Path, config: str | None, chapters: list[str], work) -> Path:
-    into.mkdir()
-    if config is None:
-        shutil.copy(ROOT / "nbgrader_config.py", into)
-    else:
-        (into / "nbgrader_config.py").write_text(config)
-    shutil.copytree(ROOT / "solutions", into / "solutions")
-    for chapter in chapters:
-        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", chapter,
-                        "--force", "--log-level=WARN"], cwd=into, env=nbgrader_env(), check=True)
+    sim.course_with_chapters(into, *chapters, config=config)
     for (student, chapter), nb in work.items():
         sim.submit_file(into, student, chapter, nb=nb)
     return into

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell
 
+from dlcourse.release import nbgrader_env
 from grader_tests.checks import call_with_warnings, find
 from grader_tests.record import RECORD_DIR, encode
 from grader_tests.reference import load_reference
@@ -130,17 +134,17 @@ def check_ids(chapter: str) -> list[str]:
             if c.metadata.get("nbgrader", {}).get("grade") and find(c.metadata.nbgrader.grade_id)]
 
 
-def course_with_chapter(course: Path, chapter: str) -> Path:
-    """A scratch course folder with the chapter generated (gradebook included)."""
-    import shutil
-    import subprocess
-    import sys
+def course_with_chapters(course: Path, *chapters: str, config: str | None = None) -> Path:
+    """A scratch course folder with the chapters generated (gradebook included).
 
-    from dlcourse.release import nbgrader_env
-    shutil.copy(ROOT / "nbgrader_config.py", course)
+    ``config`` replaces the course's nbgrader_config.py when given."""
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(
+        config if config is not None else (ROOT / "nbgrader_config.py").read_text())
     shutil.copytree(ROOT / "solutions", course / "solutions")
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", chapter, "--force",
-                    "--log-level=WARN"], cwd=course, env=nbgrader_env(), check=True)
+    for chapter in chapters:
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", chapter, "--force",
+                        "--log-level=WARN"], cwd=course, env=nbgrader_env(), check=True)
     return course
 
 

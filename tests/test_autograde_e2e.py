@@ -4,13 +4,11 @@ every chapter listed in CHAPTERS."""
 from __future__ import annotations
 
 import csv
-import shutil
 from dataclasses import dataclass
 import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 import simulated_class as sim
@@ -56,26 +54,16 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return done
 
 
-def submit(course: Path, chapter: str, student: str, nb) -> Path:
-    folder = course / "submitted" / student / chapter
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / f"{chapter}.ipynb")
-    return folder
-
-
 @pytest.fixture(scope="module", params=list(CHAPTERS))
 def graded_class(request, tmp_path_factory):
     chapter = request.param
-    course = tmp_path_factory.mktemp(f"course_{chapter}")
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "solutions", course / "solutions")
-    nbgrader(course, "generate_assignment", chapter, "--force")
-    submit(course, chapter, "correct", sim.correct(chapter))
-    submit(course, chapter, "stub", sim.untouched(chapter))
-    submit(course, chapter, "partly_wrong", sim.replace_answers(sim.correct(chapter), CHAPTERS[chapter].wrong_answers))
-    submit(course, chapter, "monkeypatcher", sim.monkeypatching(chapter))
-    fake_folder = course / "submitted" / "faker" / chapter
-    submit(course, chapter, "faker", sim.fake_output_files(chapter, fake_folder))
+    course = sim.course_with_chapters(tmp_path_factory.mktemp(f"course_{chapter}"), chapter)
+    submit = lambda student, nb: sim.submit_file(course, student, chapter, nb=nb)  # noqa: E731
+    submit("correct", sim.correct(chapter))
+    submit("stub", sim.untouched(chapter))
+    submit("partly_wrong", sim.replace_answers(sim.correct(chapter), CHAPTERS[chapter].wrong_answers))
+    submit("monkeypatcher", sim.monkeypatching(chapter))
+    submit("faker", sim.fake_output_files(chapter, course / "submitted" / "faker" / chapter))
     autograde = nbgrader(course, "autograde", chapter, "--create")
     nbgrader(course, "generate_feedback", chapter)
     nbgrader(course, "export")

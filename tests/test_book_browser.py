@@ -18,7 +18,6 @@ downloaded one.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path

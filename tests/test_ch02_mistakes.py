@@ -2,7 +2,6 @@
 the grader's own list) fail, and the feedback names the mistake."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from conftest import reference_namespace

@@ -81,7 +81,7 @@ HUGE_OUTPUT = "for _ in range(50):\n    print('x' * 1_000_000)"
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = sim.course_with_chapter(tmp_path_factory.mktemp("class"), CHAPTER)
+    course = sim.course_with_chapters(tmp_path_factory.mktemp("class"), CHAPTER)
     submit = lambda student, **kw: sim.submit_file(course, student, CHAPTER, **kw)  # noqa: E731
     submit("correct", nb=sim.correct(CHAPTER))
     submit("stub", nb=sim.untouched(CHAPTER))

@@ -3,8 +3,6 @@ from solutions/, nothing is committed with outputs, and every solution
 notebook runs top to bottom."""
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import nbformat

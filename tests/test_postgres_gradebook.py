@@ -88,16 +88,9 @@ def postgres_url():
 
 def machine(root: Path, url: str) -> Path:
     """A course folder whose gradebook is the shared database."""
-    course = root
-    course.mkdir()
-    shutil.copy(sim.ROOT / "nbgrader_config.py", course)
-    with open(course / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.CourseDirectory.db_url = {url!r}\n"
-                     "c.CourseDirectory.course_id = 'dl-course'\n")
-    shutil.copytree(sim.ROOT / "solutions", course / "solutions")
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", CHAPTER, "--force",
-                    "--log-level=WARN"], cwd=course, env=nbgrader_env(), check=True)
-    return course
+    config = ((sim.ROOT / "nbgrader_config.py").read_text()
+              + f"\nc.CourseDirectory.db_url = {url!r}\nc.CourseDirectory.course_id = 'dl-course'\n")
+    return sim.course_with_chapters(root, CHAPTER, config=config)
 
 
 def test_two_machines_grade_into_one_postgresql_gradebook(postgres_url, tmp_path):
