@@ -36,14 +36,18 @@ def _draws_calls(rng):
     return _seeded(rng, [(150, 90)] + SMALL_SHAPES)
 
 
-def _normal(variance):
-    return lambda fan_in, fan_out, rng: rng.normal(0.0, np.sqrt(variance(fan_in, fan_out)), size=(fan_in, fan_out))
+def _normal(variance, transposed=False):
+    def draw(fan_in, fan_out, rng):
+        w = rng.normal(0.0, np.sqrt(variance(fan_in, fan_out)), size=(fan_out, fan_in) if transposed else (fan_in, fan_out))
+        return w.T if transposed else w
+    return draw
 
 
-def _uniform(limit):
+def _uniform(limit, transposed=False):
     def draw(fan_in, fan_out, rng):
         bound = limit(fan_in, fan_out)
-        return rng.uniform(-bound, bound, size=(fan_in, fan_out))
+        w = rng.uniform(-bound, bound, size=(fan_out, fan_in) if transposed else (fan_in, fan_out))
+        return w.T if transposed else w
     return draw
 
 
@@ -91,6 +95,8 @@ XAVIER_AS_LECUN_ADVICE = "LeCun's variance is 1 / fan_in, with no fan_out in it.
 NO_GAIN = "ReLU gain missing for He"
 NO_GAIN_ADVICE = ("ReLU zeroes half of its inputs and so halves the second moment; He's variance is "
                   "2 / fan_in, twice LeCun's 1 / fan_in.")
+TRANSPOSED = "the draw had shape (fan_out, fan_in) and was transposed"
+TRANSPOSED_ADVICE = "The same numbers land in other places: draw size=(fan_in, fan_out) directly."
 FIXED_SEED = "a fixed global seed instead of the rng argument"
 FIXED_SEED_ADVICE = ("Draw from the rng you are given, with exactly the one call the docstring states; "
                      "never np.random.seed, np.random.normal or a new default_rng inside the function.")
@@ -152,8 +158,9 @@ def _wrong_output(mistake, args):
     return mistake.implementation(*copy.deepcopy(args))
 
 
-def _named(mistake, how=""):
-    return f"Likely mistake: {mistake.name}{how}. {mistake.advice}".rstrip()
+def _named(mistake):
+    # judge() ends the message with a full stop.
+    return f"Likely mistake: {mistake.name}. {mistake.advice}".rstrip(" .")
 
 
 def _judge_distribution(mistakes):
@@ -200,12 +207,16 @@ INITIALIZERS = {
 def _initializer_checks():
     for name, (kind, variance) in INITIALIZERS.items():
         mistakes = _rule_mistakes(kind, variance)
-        correct = (_normal if kind == "normal" else lambda v: _uniform(_limit(v)))(variance)
+        if kind == "normal":
+            correct, transposed = _normal(variance), _normal(variance, transposed=True)
+        else:
+            correct, transposed = _uniform(_limit(variance)), _uniform(_limit(variance), transposed=True)
+        draws_mistakes = mistakes + (Mistake(TRANSPOSED, transposed, TRANSPOSED_ADVICE),)
         seed_mistake = Mistake(FIXED_SEED, _fixed_seed(correct), FIXED_SEED_ADVICE)
         yield Check(f"test_{name}_distribution", name, _distribution_calls, mistakes=mistakes,
                     judge=_judge_distribution(mistakes))
-        yield Check(f"test_{name}_draws", name, _draws_calls, mistakes=mistakes + (seed_mistake,),
-                    judge=_judge_draws(mistakes, seed_mistake))
+        yield Check(f"test_{name}_draws", name, _draws_calls, mistakes=draws_mistakes + (seed_mistake,),
+                    judge=_judge_draws(draws_mistakes, seed_mistake))
 
 
 # ---- the deep network: per-layer activation std and weight-gradient norm ----
@@ -338,7 +349,7 @@ def _symmetric_calls(rng):
     for d, h, c, value in [(3, 4, 2, 0.0), (2, 5, 1, 0.3), (4, 3, 2, -0.2)]:
         X, Y = rng.normal(size=(6, d)), rng.normal(size=(6, c))
         params = (np.full((d, h), value), np.zeros(h), np.full((h, c), value), np.zeros(c))
-        calls.append((X, Y, params, 0.5, 20))
+        calls.append((X, Y, params, 0.2, 20))
     return calls
 
 
