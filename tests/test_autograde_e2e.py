@@ -44,6 +44,22 @@ CHAPTERS = {
                                "        grad[i] = (f(x) - fx) / h\n        x[i] -= h\n    return grad"),
     }, 6.0, ("evaluated on the activation output instead of the pre-activation",
              "no floor in the denominator", "one-sided difference")),
+    # He without its gain fails both of its cells (2 points); the seeded Xavier
+    # keeps its distribution point and loses its draws point (1); the reversed
+    # gradient norms cost the gradients cell (2).
+    "07_initialization": Chapter(21.0, {
+        "he_normal": "def he_normal(fan_in, fan_out, rng):\n    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))",
+        "xavier_uniform": ("def xavier_uniform(fan_in, fan_out, rng):\n    np.random.seed(0)\n"
+                           "    a = np.sqrt(6.0 / (fan_in + fan_out))\n    return np.random.uniform(-a, a, (fan_in, fan_out))"),
+        "layer_statistics": ("def layer_statistics(X, dout, init, activation, widths, rng):\n"
+                             "    f, df = ACTIVATIONS[activation]\n    h, cache, stds, norms = X, [], [], []\n"
+                             "    for width in widths:\n        W = init(h.shape[1], width, rng)\n"
+                             "        z = h @ W\n        cache.append((h, W, z))\n        h = f(z)\n"
+                             "        stds.append(h.std())\n    for h_prev, W, z in reversed(cache):\n"
+                             "        dz = dout * df(z)\n        norms.append(np.linalg.norm(h_prev.T @ dz))\n"
+                             "        dout = dz @ W.T\n    return np.array(stds), np.array(norms)"),
+    }, 5.0, ("ReLU gain missing for He", "a fixed global seed instead of the rng argument",
+             "listed from the output down")),
 }
 
 

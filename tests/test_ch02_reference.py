@@ -1,6 +1,6 @@
 """Chapter 2 references against independent oracles: central differences
-written here (not the reference's numerical_gradient), closed forms and
-invariants."""
+written in the tests (conftest's oracle_gradient, not the reference's
+numerical_gradient), closed forms and invariants."""
 from __future__ import annotations
 
 import math
@@ -8,20 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from conftest import oracle_gradient
 from grader_tests.reference import load_reference
 
 ref = load_reference("02_backprop")
 rng = np.random.default_rng(2024)
-
-
-def oracle_gradient(f, x, h=1e-6):
-    """Central differences, entry by entry, on a copy of x."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = h
-        grad[i] = (f(x + e) - f(x - e)) / (2 * h)
-    return grad
 
 
 def close(a, b):

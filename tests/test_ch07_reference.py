@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from conftest import oracle_gradient
 from grader_tests.reference import load_reference
 
 ref = load_reference("07_initialization")
@@ -85,15 +86,6 @@ def test_he_keeps_the_second_moment_of_relu_layers():
     # Only ratios between layers: layer 1's std depends on X. std(relu(z)) is proportional to std(z).
     assert 0.7 < std_he[-1] / std_he[0] < 1.4
     assert abs(std_lecun[-1] / std_lecun[0] - 2 ** (-11 / 2)) < 0.3 * 2 ** (-11 / 2)  # sqrt(1/2) per layer
-
-
-def oracle_gradient(f, x, h=1e-6):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = h
-        grad[i] = (f(x + e) - f(x - e)) / (2 * h)
-    return grad
 
 
 @pytest.mark.parametrize("activation", ["linear", "tanh", "relu", "sigmoid"])
