@@ -36,24 +36,21 @@ def _draws_calls(rng):
     return _seeded(rng, [(150, 90)] + SMALL_SHAPES)
 
 
-def _normal(variance, transposed=False):
+def _drawn(sample, transposed):
+    """sample(fan_in, fan_out, rng, size) at size (fan_in, fan_out), or at (fan_out, fan_in) and transposed."""
     def draw(fan_in, fan_out, rng):
-        w = rng.normal(0.0, np.sqrt(variance(fan_in, fan_out)), size=(fan_out, fan_in) if transposed else (fan_in, fan_out))
-        return w.T if transposed else w
+        if transposed:
+            return sample(fan_in, fan_out, rng, (fan_out, fan_in)).T
+        return sample(fan_in, fan_out, rng, (fan_in, fan_out))
     return draw
+
+
+def _normal(variance, transposed=False):
+    return _drawn(lambda i, o, rng, size: rng.normal(0.0, np.sqrt(variance(i, o)), size=size), transposed)
 
 
 def _uniform(limit, transposed=False):
-    def draw(fan_in, fan_out, rng):
-        bound = limit(fan_in, fan_out)
-        w = rng.uniform(-bound, bound, size=(fan_out, fan_in) if transposed else (fan_in, fan_out))
-        return w.T if transposed else w
-    return draw
-
-
-def _variance_as_std(variance):
-    """The variance passed where numpy expects the standard deviation."""
-    return lambda fan_in, fan_out, rng: rng.normal(0.0, variance(fan_in, fan_out), size=(fan_in, fan_out))
+    return _drawn(lambda i, o, rng, size: rng.uniform(-limit(i, o), limit(i, o), size=size), transposed)
 
 
 def _fixed_seed(draw):
@@ -77,8 +74,9 @@ def _with_fan_out(variance):
     return lambda fan_in, fan_out: variance(fan_out, fan_in)
 
 
-def _limit(variance, factor=3.0):
-    return lambda fan_in, fan_out: np.sqrt(factor * variance(fan_in, fan_out))
+def _limit(variance):
+    """The bound a of U(-a, a), whose variance is a^2 / 3."""
+    return lambda fan_in, fan_out: np.sqrt(3.0 * variance(fan_in, fan_out))
 
 
 FAN_OUT = "fan_out used instead of fan_in"
@@ -103,23 +101,27 @@ FIXED_SEED_ADVICE = ("Draw from the rng you are given, with exactly the one call
 
 
 def _rule_mistakes(kind, variance):
-    """The known wrong versions of one initializer, keyed by the rule it uses."""
-    if kind == "normal":
-        make, wrong = _normal, [(FAN_OUT, _with_fan_out(variance), FAN_OUT_ADVICE)]
-        mistakes = [Mistake(VARIANCE_AS_STD, _variance_as_std(variance), VARIANCE_ADVICE)]
-    else:
-        make, wrong = _uniform, [(FAN_OUT, _limit(_with_fan_out(variance)), FAN_OUT_ADVICE),
-                                 (NORMAL_BOUND, _limit(variance, 1.0), BOUND_ADVICE),
-                                 (VARIANCE_AS_STD, lambda i, o: 3.0 * variance(i, o), VARIANCE_ADVICE)]
-        mistakes = []
-    to_bound = (lambda v: v) if kind == "normal" else _limit
+    """The known wrong versions of one initializer, each given by the variance it really draws with."""
+    uniform = kind == "uniform"
+    # Normal: std = Var(w) has variance Var(w)^2. Uniform: a bound 3 Var(w) has variance 3 Var(w)^2.
+    wrong = [(VARIANCE_AS_STD, lambda i, o: (3.0 if uniform else 1.0) * variance(i, o) ** 2, VARIANCE_ADVICE)]
+    if uniform:  # a bound sqrt(Var(w)) has variance Var(w) / 3
+        wrong.append((NORMAL_BOUND, lambda i, o: variance(i, o) / 3.0, BOUND_ADVICE))
     if variance is _xavier:
-        wrong = [w for w in wrong if w[0] != FAN_OUT] + [(LECUN_AS_XAVIER, to_bound(_lecun), LECUN_AS_XAVIER_ADVICE)]
+        wrong.append((LECUN_AS_XAVIER, _lecun, LECUN_AS_XAVIER_ADVICE))
+    else:
+        wrong.append((FAN_OUT, _with_fan_out(variance), FAN_OUT_ADVICE))
     if variance is _lecun:
-        wrong.append((XAVIER_AS_LECUN, to_bound(_xavier), XAVIER_AS_LECUN_ADVICE))
+        wrong.append((XAVIER_AS_LECUN, _xavier, XAVIER_AS_LECUN_ADVICE))
     if variance is _he:
-        wrong.append((NO_GAIN, to_bound(_lecun), NO_GAIN_ADVICE))
-    return tuple(Mistake(name, make(rule), advice) for name, rule, advice in wrong) + tuple(mistakes)
+        wrong.append((NO_GAIN, _lecun, NO_GAIN_ADVICE))
+    return tuple(Mistake(name, _initializer(kind, rule), advice) for name, rule, advice in wrong)
+
+
+def _initializer(kind, variance, transposed=False):
+    if kind == "normal":
+        return _normal(variance, transposed)
+    return _uniform(_limit(variance), transposed)
 
 
 def _shape_problem(got, fan_in, fan_out):
@@ -207,12 +209,8 @@ INITIALIZERS = {
 def _initializer_checks():
     for name, (kind, variance) in INITIALIZERS.items():
         mistakes = _rule_mistakes(kind, variance)
-        if kind == "normal":
-            correct, transposed = _normal(variance), _normal(variance, transposed=True)
-        else:
-            correct, transposed = _uniform(_limit(variance)), _uniform(_limit(variance), transposed=True)
-        draws_mistakes = mistakes + (Mistake(TRANSPOSED, transposed, TRANSPOSED_ADVICE),)
-        seed_mistake = Mistake(FIXED_SEED, _fixed_seed(correct), FIXED_SEED_ADVICE)
+        draws_mistakes = mistakes + (Mistake(TRANSPOSED, _initializer(kind, variance, True), TRANSPOSED_ADVICE),)
+        seed_mistake = Mistake(FIXED_SEED, _fixed_seed(_initializer(kind, variance)), FIXED_SEED_ADVICE)
         yield Check(f"test_{name}_distribution", name, _distribution_calls, mistakes=mistakes,
                     judge=_judge_distribution(mistakes))
         yield Check(f"test_{name}_draws", name, _draws_calls, mistakes=draws_mistakes + (seed_mistake,),
@@ -281,7 +279,8 @@ def _variant(**mistake):
 
 
 FORWARD_MISTAKES = (
-    Mistake("the standard deviation of the pre-activations Z instead of the activations H = f(Z)", _variant(statistic=lambda z, h: z.std())),
+    Mistake("the standard deviation of the pre-activations Z instead of the activations H = f(Z)",
+            _variant(statistic=lambda z, h: z.std())),
     Mistake("the sample standard deviation (ddof=1); use the population one, H.std()",
             _variant(statistic=lambda z, h: h.std(ddof=1))),
     Mistake("the standard deviation of each unit averaged over units; take it over all N * width entries",
