@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from dlcourse.release import chapters as solution_chapters, nbgrader_env
@@ -47,30 +48,41 @@ def shares(students: list[str], jobs: int) -> list[list[str]]:
     return [share for share in (students[i::jobs] for i in range(jobs)) if share]
 
 
-def autograde_in_parallel(course: Path, everyone: list[str], students: list[str], jobs: int,
-                          settings: list[str], env: dict, progress) -> str:
-    """One nbgrader process per share; returns their logs, joined."""
-    logs: list[str] = []
-    workers = []
-    for share in shares(students, jobs):
-        others = ",".join(s for s in everyone if s not in share)
-        args = ["autograde", "--create", "--CourseDirectory.assignment_id=*",
-                "--CourseDirectory.student_id=*", *settings]
-        if others:
-            args.append(f"--CourseDirectory.student_id_exclude={others}")
-        workers.append(nbgrader(course, *args, env=env))
-
-    def follow(worker):
+def grade_share(course: Path, share: list[str], pending: set[str], everyone: list[str],
+                settings: list[str], env: dict, logs: list[str], progress) -> None:
+    """Autograde this share's new or changed submissions, then write the
+    share's feedback (nbgrader skips feedback that is newer than its grade),
+    so feedback is generated in parallel too."""
+    common = ["--CourseDirectory.assignment_id=*", "--CourseDirectory.student_id=*", *settings]
+    steps = []
+    if pending & set(share):
+        steps.append(["autograde", "--create", *common, exclude(everyone, pending & set(share))])
+    steps.append(["generate_feedback", *common, exclude(everyone, set(share))])
+    for step in steps:
+        worker = nbgrader(course, *step, env=env)
         for line in worker.stderr:
             logs.append(line)
             progress(line)
+        worker.wait()
 
-    threads = [threading.Thread(target=follow, args=(w,)) for w in workers]
+
+def exclude(everyone: list[str], share: set[str]) -> str:
+    # nbgrader has no include list, but every converter honours an exclude list.
+    return f"--CourseDirectory.student_id_exclude={','.join(s for s in everyone if s not in share)}"
+
+
+def grade_in_parallel(course: Path, everyone: list[str], pending: set[str], jobs: int,
+                      settings: list[str], env: dict, progress) -> str:
+    """One thread per share of the class, each driving its own nbgrader
+    processes; returns their logs, joined."""
+    logs: list[str] = []
+    threads = [threading.Thread(target=grade_share,
+                                args=(course, share, pending, everyone, settings, env, logs, progress))
+               for share in shares(everyone, jobs)]
     for thread in threads:
         thread.start()
-    for thread, worker in zip(threads, workers):
+    for thread in threads:
         thread.join()
-        worker.wait()
     return "".join(logs)
 
 
@@ -121,16 +133,13 @@ def main(argv: list[str] | None = None) -> int:
             settings.append(f"--Execute.kernel_name={sandbox.KERNEL_NAME}")
         if args.timeout:
             settings.append(f"--Execute.timeout={args.timeout}")
-        log = ""
-        if pending:
-            submissions.clear_previous(course, pending)
-            everyone = sorted({s.student for s in found})
-            students = sorted({s.student for s in pending})
-            log = autograde_in_parallel(course, everyone, students, args.jobs, settings, env,
-                                        progress_printer(len(pending)))
-        for step in (["generate_feedback", "--CourseDirectory.assignment_id=*"], ["export"]):
-            finished = nbgrader(course, *step, *settings, env=env)
-            log += finished.communicate()[1]
+        submissions.clear_previous(course, pending)
+        everyone = sorted({s.student for s in found})
+        started = time.perf_counter()
+        log = grade_in_parallel(course, everyone, {s.student for s in pending}, args.jobs, settings,
+                                env, progress_printer(len(pending)))
+        print(f"autograded and wrote feedback in {time.perf_counter() - started:.0f} s", flush=True)
+        log += nbgrader(course, "export", *settings, env=env).communicate()[1]
     submissions.remember(course, prints)
     report = write_report(course, found, chapters, log,
                           sandbox_off=unsandboxed if args.allow_unsandboxed else None)
