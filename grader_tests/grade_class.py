@@ -1,18 +1,21 @@
 """Grade everything collected in submitted/, in parallel and sandboxed.
 
     python -m grader_tests.grade_class [CHAPTER ...] [--jobs N] [--timeout S]
-                                       [--allow-unsandboxed]
+                                       [--zip CHAPTER=PATH.zip ...] [--allow-unsandboxed]
 
 Run it from the course root (the folder with nbgrader_config.py). It
 
-1. picks the submissions that are new or changed since the last run (a
+1. collects the LMS downloads given with --zip into submitted/ (nbgrader's
+   zip_collect; see ``grader_tests.lms_zip``);
+2. picks the submissions that are new or changed since the last run (a
    fingerprint of each submitted folder is kept in grading_state.json), so
    running it again after more submissions arrive grades only those;
-2. autogrades them with one long-lived ``nbgrader autograde`` process per
+3. autogrades them with one long-lived ``nbgrader autograde`` process per
    core, each given a share of the students, in the bubblewrap kernel of
    ``grader_tests.sandbox`` (it refuses to grade without it unless
-   ``--allow-unsandboxed``);
-3. generates feedback, exports grades.csv and writes grading_report.md: each
+   ``--allow-unsandboxed``), and each process then writes its share's
+   feedback;
+4. exports grades.csv and writes grading_report.md: each
    student's score per chapter and every flagged submission with its reason.
 
 The gradebook is the config's: SQLite (gradebook.db) by default, or one
@@ -32,8 +35,8 @@ import time
 from pathlib import Path
 
 from dlcourse.release import chapters as solution_chapters, nbgrader_env
-from grader_tests import sandbox, submissions
-from grader_tests.report import write_report
+from grader_tests import lms_zip, sandbox, submissions
+from grader_tests.report import LOG_FILE, write_report
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, help="seconds per cell (default: the config's)")
     parser.add_argument("--memory-mb", type=int, default=2048)
     parser.add_argument("--cpu-seconds", type=int, default=600, help="per notebook")
+    parser.add_argument("--zip", action="append", default=[], metavar="CHAPTER=PATH",
+                        help="collect an LMS download of CHAPTER into submitted/ first (repeatable)")
+    parser.add_argument("--zip-regexp", default=lms_zip.DEFAULT_REGEXP,
+                        help="how a path in the zip names the student and the file "
+                             "(default: one folder per student ID)")
     parser.add_argument("--allow-unsandboxed", action="store_true",
                         help="grade without bubblewrap where it cannot run (the report says so)")
     args = parser.parse_args(argv)
@@ -119,11 +127,20 @@ def main(argv: list[str] | None = None) -> int:
               "--allow-unsandboxed to run student code with the grader's rights.", file=sys.stderr)
         return 2
 
+    env = nbgrader_env()
+    try:
+        downloads = [lms_zip.collect(course, *lms_zip.parse_option(value, solution_chapters(course)),
+                                     args.zip_regexp, env) for value in args.zip]
+    except lms_zip.ZipError as error:
+        print(f"Not graded: {error}", file=sys.stderr)
+        return 2
+    for download in downloads:
+        print(download.summary(), flush=True)
+
     found = submissions.collected(course, chapters)
     prints = submissions.fingerprints(course, found)
     pending = submissions.pending(course, found, prints)
     print(f"{len(found)} submissions, {len(pending)} new or changed", flush=True)
-    env = nbgrader_env()
     with tempfile.TemporaryDirectory(prefix="grading-kernels-") as kernels:
         settings: list[str] = []
         if not unsandboxed:
@@ -141,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"autograded and wrote feedback in {time.perf_counter() - started:.0f} s", flush=True)
         log += nbgrader(course, "export", *settings, env=env).communicate()[1]
     submissions.remember(course, prints)
-    report = write_report(course, found, chapters, log,
+    (course / LOG_FILE).write_text(log)
+    report = write_report(course, found, chapters, downloads,
                           sandbox_off=unsandboxed if args.allow_unsandboxed else None)
     print(report)
     return 0
