@@ -128,14 +128,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     env = nbgrader_env()
-    try:
-        downloads = [lms_zip.collect(course, *lms_zip.parse_option(value, solution_chapters(course)),
-                                     args.zip_regexp, env) for value in args.zip]
-    except lms_zip.ZipError as error:
-        print(f"Not graded: {error}", file=sys.stderr)
-        return 2
-    for download in downloads:
+    downloads = []
+    for value in args.zip:
+        try:
+            download = lms_zip.collect(course, *lms_zip.parse_option(value, solution_chapters(course)),
+                                       args.zip_regexp, env)
+        except lms_zip.ZipError as error:
+            print(f"Not graded: {error}", file=sys.stderr)
+            return 2
         print(download.summary(), flush=True)
+        downloads.append(download)
 
     found = submissions.collected(course, chapters)
     prints = submissions.fingerprints(course, found)
