@@ -123,7 +123,7 @@ def _bce(p, t, eps=None, reduce=np.mean):
     return float(-reduce(t * np.log(p) + (1.0 - t) * np.log(1.0 - p)))
 
 
-def _bce_where(p, t, eps=None):
+def _bce_where(p, t, eps=1e-12):
     return float(np.mean(np.where(t == 1.0, -np.log(p), -np.log(1.0 - p))))
 
 
@@ -183,9 +183,12 @@ SUM_NOT_MEAN = "the loss was summed over the batch instead of averaged"
 
 def _softmax_ce(z, labels, *, stable=True, loss_pick="rows", grad="onehot", scale=None, reduce=np.mean):
     n = z.shape[0]
-    e = np.exp(z - z.max(axis=1, keepdims=True) if stable else z)
-    p = e / e.sum(axis=1, keepdims=True)
-    log_p = np.log(p)
+    if stable:
+        log_p = _log_probs(z)
+        p = np.exp(log_p)
+    else:
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        log_p = np.log(p)
     picked = log_p[:, labels] if loss_pick == "columns" else _picked(log_p, labels)
     d = p.copy()
     if grad == "columns":
@@ -263,7 +266,7 @@ register(
           mistakes=(Mistake(SUM_NOT_MEAN, lambda p, t, eps=1e-12: _bce(p, t, eps, reduce=np.sum)),)),
     Check("test_bce_extremes", "binary_cross_entropy", _extreme_probability_calls, forbid_warnings=True,
           mistakes=(Mistake("log(0) gives inf or nan: clip the probabilities to [eps, 1 - eps] before taking logs",
-                            _bce),
+                            lambda p, t, eps=1e-12: _bce(p, t)),
                     Mistake("log(0) gives inf or nan: clip the probabilities to [eps, 1 - eps] before taking logs "
                             "(np.where evaluates both branches)", _bce_where),
                     Mistake("the eps argument was ignored: clip with the eps you are given",
