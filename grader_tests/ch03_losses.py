@@ -118,12 +118,14 @@ def _rmse_variant(grad):
 
 
 def _bce(p, t, eps=None, reduce=np.mean):
+    """Binary cross-entropy, clipped only when an eps is given."""
     if eps is not None:
         p = np.clip(p, eps, 1.0 - eps)
     return float(-reduce(t * np.log(p) + (1.0 - t) * np.log(1.0 - p)))
 
 
 def _bce_where(p, t, eps=1e-12):
+    """Picks a branch per label but, unclipped, still warns on log(0); eps is ignored."""
     return float(np.mean(np.where(t == 1.0, -np.log(p), -np.log(1.0 - p))))
 
 
