@@ -44,6 +44,18 @@ CHAPTERS = {
                                "        grad[i] = (f(x) - fx) / h\n        x[i] -= h\n    return grad"),
     }, 6.0, ("evaluated on the activation output instead of the pre-activation",
              "no floor in the denominator", "one-sided difference")),
+    # Each wrong answer costs only its own cell: no other solution calls mse,
+    # mae or binary_cross_entropy_with_logits, and sliders are off when graded.
+    "03_losses": Chapter(16.0, {
+        "mse": "def mse(pred, target):\n    r = pred - target\n    return float(np.mean(r ** 2)), r / r.size",
+        "mae": ("def mae(pred, target):\n    r = pred - target\n"
+                "    return float(np.mean(np.abs(r))), np.where(r >= 0, 1.0, -1.0) / r.size"),
+        "binary_cross_entropy_with_logits": ("def binary_cross_entropy_with_logits(logits, targets):\n"
+                                             "    p = 1.0 / (1.0 + np.exp(-logits))\n"
+                                             "    loss = -np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p))\n"
+                                             "    return float(loss), (p - targets) / logits.size"),
+    }, 4.0, ("the MSE gradient is missing the factor 2", "gradient at a zero residual was taken as +1",
+             "overflow on large logits")),
     # Adam without bias correction fails both Adam step cells (2 + 2 points).
     "04_optimizers": Chapter(22.0, {
         "minibatches": ("def minibatches(X, y, batch_size, rng):\n    order = rng.permutation(len(X))\n"
