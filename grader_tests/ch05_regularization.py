@@ -77,19 +77,20 @@ def _dropout_calls(mode, ps=(0.5, 0.2, 0.8)):
     return calls
 
 
-def _dropout(x, p, mode, rng, keep=lambda u, p: u >= p, scale=lambda p: 1.0 / (1.0 - p), eval_scale=None):
+def _dropout(x, p, mode, rng, keep=lambda u, p: u >= p, scale=lambda p: 1.0 / (1.0 - p),
+             eval_scale=lambda p: 1.0):
     """A dropout forward pass whose pieces a mistake can replace."""
-    if mode == "eval" and eval_scale is None:
-        return x.copy(), np.ones_like(x)
     if mode == "eval":
-        return x * eval_scale(p), np.full_like(x, eval_scale(p))
+        return x * eval_scale(p), np.ones_like(x)
     mask = keep(rng.random(x.shape), p) * scale(p)
     return x * mask, mask
 
 
-def _dropout_unscaled_mask(x, p, mode, rng):
-    out, mask = _dropout(x, p, mode, rng)
-    return out, (mask > 0).astype(np.float64)
+def _dropout_unscaled_mask(dtype):
+    def forward(x, p, mode, rng):
+        out, mask = _dropout(x, p, mode, rng)
+        return out, (mask > 0).astype(dtype)
+    return forward
 
 
 def _dropout_backward_calls(rng):
@@ -305,8 +306,8 @@ register(
                             lambda *a: _dropout(*a, keep=lambda u, p: u < p, scale=lambda p: 1.0 / p)),
                     Mistake("kept units were scaled by 1/p; the scale is 1/(1-p), one over the keep probability",
                             lambda *a: _dropout(*a, scale=lambda p: 1.0 / p)),
-                    Mistake("the returned mask must be the scaled mask (0 or 1/(1-p)), so that out = x * mask",
-                            _dropout_unscaled_mask),
+                    *(Mistake("the returned mask must be the scaled mask (0 or 1/(1-p)) in float64, so that "
+                              "out = x * mask", _dropout_unscaled_mask(dtype)) for dtype in (np.float64, bool)),
                     Mistake("units were kept where u < 1 - p; keep exactly those with rng.random(x.shape) >= p",
                             lambda *a: _dropout(*a, keep=lambda u, p: u < 1.0 - p)))),
     Check("test_dropout_forward_eval", "dropout_forward", _dropout_calls("eval"),
