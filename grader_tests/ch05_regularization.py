@@ -207,17 +207,17 @@ def _noise(x, std, rng, scale=lambda std: std, keep_x=True):
 
 # ---- training a small over-parameterised network ----
 
-N_FEATURES, HIDDEN, STEPS, LEARNING_RATE = 20, 100, 1000, 0.05
+N_FEATURES, HIDDEN, STEPS, LEARNING_RATE = 30, 100, 1000, 0.02
 
 
 def _regression(n, rng):
     X = rng.normal(size=(n, N_FEATURES))
-    return X, X[:, :3] @ np.array([[1.0], [-1.0], [0.5]]) + 0.5 * rng.normal(size=(n, 1))
+    return X, X[:, :3] @ np.array([[1.0], [-1.0], [0.5]]) + rng.normal(size=(n, 1))
 
 
 def _train_calls(weight_decay):
     def calls(rng):
-        X, y = _regression(20, rng)
+        X, y = _regression(30, rng)
         X_val, y_val = _regression(200, rng)
         return [(X, y, X_val, y_val, HIDDEN, LEARNING_RATE, STEPS, weight_decay, 0.0,
                  np.random.default_rng(rng.integers(1 << 30)))]
@@ -246,14 +246,14 @@ def _training_problem(got, args):
 
 
 def _judge_fit(got, expected, args):
-    """Without regularization the network must fit its 20 training points."""
+    """Without regularization the network must fit its 30 training points."""
     problem = _training_problem(got, args)
     if problem:
         return problem
     train = _mse(got[0], *args[:2])
     if train > 0.05:
         return (f"training MSE {train:.3g} after {args[6]} steps; an over-parameterised network should fit its "
-                "20 points (MSE below 0.05). Check the gradients and the update p - lr * grad")
+                "30 points (MSE below 0.05). Check the gradients and the update p - lr * grad")
     return None
 
 
@@ -262,7 +262,8 @@ def _judge_regularized(got, expected, args):
     problem = _training_problem(got, args)
     if problem:
         return problem
-    val, required = _mse(got[0], *args[2:4]), 2.0
+    # Correct runs reach about 2.7-2.9 on these data, runs without decay 3.1-4.3.
+    val, required = _mse(got[0], *args[2:4]), 3.0
     if val <= required:
         return None
     message = f"validation MSE {val:.3g} with weight_decay={args[7]:g}, at most {required:g} required"

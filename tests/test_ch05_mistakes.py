@@ -123,7 +123,7 @@ WRONG = [
      "    return params, train_losses", "must return ((W1, b1, W2, b2), train_losses, val_losses)"),
     ("test_train_fits", "def train_network(X, y, Xv, yv, H, lr, steps, wd, p, rng):\n"
      "    return _reference_train(X, y, Xv, yv, H, lr, 20, wd, p, rng)[0], np.zeros(steps), np.zeros(steps)",
-     "should fit its 20 points"),
+     "should fit its 30 points"),
 ]
 
 
