@@ -71,6 +71,29 @@ CHAPTERS = {
         "step_lr": "def step_lr(epoch, lr0, step_size, gamma=0.1):\n    return lr0 * gamma ** ((np.asarray(epoch) + 1) // step_size)",
     }, 9.0, ("mini-batches that drop samples", "RMSProp decay applied to the wrong term",
              "Adam without bias correction", "schedule off by one epoch")),
+    # A tracker that stores references restores the last weights; nothing else
+    # in the chapter uses the tracker or dropout's eval mode.
+    "05_regularization": Chapter(20.0, {
+        "l1_penalty": ("def l1_penalty(params, lam):\n    weights = [p for p in params if p.ndim == 2]\n"
+                       "    return lam * sum(np.abs(w).sum() for w in weights), "
+                       "tuple(lam * np.where(p >= 0, 1.0, -1.0) if p.ndim == 2 else np.zeros_like(p) for p in params)"),
+        "dropout_forward": ("def dropout_forward(x, p, mode, rng):\n    if mode == 'eval':\n"
+                            "        return x * (1 - p), np.ones_like(x)\n"
+                            "    mask = (rng.random(x.shape) >= p) / (1 - p)\n    return x * mask, mask"),
+        "smooth_labels": ("def smooth_labels(one_hot, eps):\n"
+                          "    return one_hot * (1 - eps) + (1 - one_hot) * eps / (one_hot.shape[1] - 1)"),
+        "EarlyStopping": ("class EarlyStopping:\n    def __init__(self, patience, min_delta=0.0):\n"
+                          "        self.patience, self.min_delta = patience, min_delta\n"
+                          "        self.best_loss, self.best_epoch, self.bad = np.inf, -1, 0\n"
+                          "    def step(self, epoch, val_loss, weights):\n"
+                          "        if val_loss < self.best_loss - self.min_delta:\n"
+                          "            self.best_loss, self.best_epoch, self.bad = val_loss, epoch, 0\n"
+                          "            self.best_weights = weights\n"
+                          "        else:\n            self.bad += 1\n        return self.bad >= self.patience\n"
+                          "    def restore(self, weights):\n"
+                          "        for w, b in zip(weights, self.best_weights):\n            w[...] = b"),
+    }, 6.0, ("the L1 gradient at 0 was taken as +1", "scaled by (1-p) at evaluation time",
+             "wrong share per class", "the last weights were restored instead of the best")),
 }
 
 
