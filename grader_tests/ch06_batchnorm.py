@@ -18,27 +18,32 @@ RTOL, ATOL = 1e-7, 1e-9
 
 
 def _itemwise(labels, mistakes):
-    """A judge comparing a returned tuple item by item, naming mistakes by the first wrong item."""
+    """A judge comparing a returned tuple item by item: the first wrong item is
+    reported, and every wrong item that equals a known mistake's names it."""
     def judge(got, expected, args):
         if not isinstance(got, tuple) or len(got) != len(expected):
             return f"must return a tuple of {len(expected)} items: ({', '.join(labels)})"
-        for index, (item, reference) in enumerate(zip(got, expected)):
-            problem = compare(item, reference, RTOL, ATOL)
-            if problem:
-                return f"{labels[index]}: {problem}" + _name(mistakes, args, index, item)
-        return None
+        problems = [(index, compare(item, reference, RTOL, ATOL))
+                    for index, (item, reference) in enumerate(zip(got, expected))]
+        wrong = [(index, problem) for index, problem in problems if problem]
+        if not wrong:
+            return None
+        index, problem = wrong[0]
+        names = dict.fromkeys(filter(None, (_name(mistakes, args, i, got[i]) for i, _ in wrong)))
+        return f"{labels[index]}: {problem}" + "".join(f". Likely mistake: {name}" for name in names)
     return judge
 
 
 def _name(mistakes, args, index, item):
+    """The first mistake whose output has this item, or None."""
     for mistake in mistakes:
         try:
             wrong, _ = call_with_warnings(mistake.implementation, args)
         except Exception:
             continue
         if len(wrong) > index and compare(item, wrong[index], RTOL, ATOL) is None:
-            return f". Likely mistake: {mistake.name}"
-    return ""
+            return mistake.name
+    return None
 
 
 def _check(check_id, function, calls, labels, *mistakes):
