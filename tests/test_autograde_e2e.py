@@ -44,6 +44,33 @@ CHAPTERS = {
                                "        grad[i] = (f(x) - fx) / h\n        x[i] -= h\n    return grad"),
     }, 6.0, ("evaluated on the activation output instead of the pre-activation",
              "no floor in the denominator", "one-sided difference")),
+    # Each wrong answer costs only its own cell: no other solution calls mse,
+    # mae or binary_cross_entropy_with_logits, and sliders are off when graded.
+    "03_losses": Chapter(16.0, {
+        "mse": "def mse(pred, target):\n    r = pred - target\n    return float(np.mean(r ** 2)), r / r.size",
+        "mae": ("def mae(pred, target):\n    r = pred - target\n"
+                "    return float(np.mean(np.abs(r))), np.where(r >= 0, 1.0, -1.0) / r.size"),
+        "binary_cross_entropy_with_logits": ("def binary_cross_entropy_with_logits(logits, targets):\n"
+                                             "    p = 1.0 / (1.0 + np.exp(-logits))\n"
+                                             "    loss = -np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p))\n"
+                                             "    return float(loss), (p - targets) / logits.size"),
+    }, 4.0, ("the MSE gradient is missing the factor 2", "gradient at a zero residual was taken as +1",
+             "overflow on large logits")),
+    # Adam without bias correction fails both Adam step cells (2 + 2 points).
+    "04_optimizers": Chapter(22.0, {
+        "minibatches": ("def minibatches(X, y, batch_size, rng):\n    order = rng.permutation(len(X))\n"
+                        "    for i in range(len(X) // batch_size):\n"
+                        "        rows = order[i * batch_size:(i + 1) * batch_size]\n        yield X[rows], y[rows]"),
+        "rmsprop": ("def rmsprop_init(w):\n    return np.zeros_like(w)\n\n"
+                    "def rmsprop(w, dw, state, lr=0.01, rho=0.99, eps=1e-8):\n"
+                    "    s = (1 - rho) * state + rho * dw ** 2\n    return w - lr * dw / (np.sqrt(s) + eps), s"),
+        "adam": ("def adam_init(w):\n    return np.zeros_like(w), np.zeros_like(w), 0\n\n"
+                 "def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n    m, v, t = state\n"
+                 "    m = beta1 * m + (1 - beta1) * dw\n    v = beta2 * v + (1 - beta2) * dw ** 2\n"
+                 "    return w - lr * m / (np.sqrt(v) + eps), (m, v, t + 1)"),
+        "step_lr": "def step_lr(epoch, lr0, step_size, gamma=0.1):\n    return lr0 * gamma ** ((np.asarray(epoch) + 1) // step_size)",
+    }, 9.0, ("mini-batches that drop samples", "RMSProp decay applied to the wrong term",
+             "Adam without bias correction", "schedule off by one epoch")),
     # Each wrong answer costs only its own cells: the momentum touches the running
     # statistics alone, and the other checks feed the functions grader-made inputs.
     "06_batchnorm": Chapter(20.0, {
