@@ -94,6 +94,24 @@ CHAPTERS = {
                           "        for w, b in zip(weights, self.best_weights):\n            w[...] = b"),
     }, 6.0, ("the L1 gradient at 0 was taken as +1", "scaled by (1-p) at evaluation time",
              "wrong share per class", "the last weights were restored instead of the best")),
+    # Each wrong answer costs only its own cells: the momentum touches the running
+    # statistics alone, and the other checks feed the functions grader-made inputs.
+    "06_batchnorm": Chapter(20.0, {
+        "min_max_scale": ("def min_max_scale(train, test):\n    f = lambda a: (a - a.min(0)) / (a.max(0) - a.min(0))\n"
+                          "    return f(train), f(test)"),
+        "batchnorm_forward": ("def batchnorm_forward(x, gamma, beta, state, mode):\n    m, eps = state['momentum'], state['eps']\n"
+                              "    if mode == 'train':\n        mu, var = x.mean(0), x.var(0)\n"
+                              "        state['running_mean'] = m * state['running_mean'] + (1 - m) * mu\n"
+                              "        state['running_var'] = m * state['running_var'] + (1 - m) * x.var(0, ddof=1)\n"
+                              "    else:\n        mu, var = state['running_mean'], state['running_var']\n"
+                              "    return gamma * (x - mu) / np.sqrt(var + eps) + beta, (x, gamma, mu, var, eps)"),
+        "batchnorm_backward_compact": ("def batchnorm_backward_compact(dout, cache):\n    x, gamma, mu, var, eps = cache\n"
+                                       "    xhat = (x - mu) / np.sqrt(var + eps)\n"
+                                       "    return gamma * dout / np.sqrt(var + eps), (dout * xhat).sum(0), dout.sum(0)"),
+        "layernorm_forward": ("def layernorm_forward(x, gamma, beta, eps=1e-5):\n    mu, var = x.mean(0), x.var(0)\n"
+                              "    return gamma * (x - mu) / np.sqrt(var + eps) + beta, (x, gamma, mu, var, eps)"),
+    }, 9.0, ("test data scaled with its own statistics", "running momentum reversed",
+             "missing the mean-gradient terms", "that is BatchNorm")),
 }
 
 
