@@ -48,6 +48,7 @@ c.GenerateFeedback.preprocessors = [
 # (name the driver: this SQLAlchemy defaults plain postgresql:// to psycopg 3;
 # and a course_id: PostgreSQL enforces the foreign key SQLite lets pass).
 # Keep the URL in this file, which the sandbox hides from student kernels.
-# Never pass it in an environment variable or on a command line: a kernel
-# runs as the grader's user and can read /proc/<pid>/environ and cmdline of
-# the grading processes. tests/test_postgres_gradebook.py does this for real.
+# Do not pass it in an environment variable or on a command line: the sandbox
+# hides other processes from a kernel, but a kernel run unsandboxed
+# (--allow-unsandboxed) can read /proc/<pid>/environ and cmdline of the
+# grading processes. tests/test_postgres_gradebook.py does this for real.

@@ -1,18 +1,21 @@
 """Grade everything collected in submitted/, in parallel and sandboxed.
 
     python -m grader_tests.grade_class [CHAPTER ...] [--jobs N] [--timeout S]
-                                       [--allow-unsandboxed]
+                                       [--zip CHAPTER=PATH.zip ...] [--allow-unsandboxed]
 
 Run it from the course root (the folder with nbgrader_config.py). It
 
-1. picks the submissions that are new or changed since the last run (a
+1. collects the LMS downloads given with --zip into submitted/ (nbgrader's
+   zip_collect; see ``grader_tests.lms_zip``);
+2. picks the submissions that are new or changed since the last run (a
    fingerprint of each submitted folder is kept in grading_state.json), so
    running it again after more submissions arrive grades only those;
-2. autogrades them with one long-lived ``nbgrader autograde`` process per
+3. autogrades them with one long-lived ``nbgrader autograde`` process per
    core, each given a share of the students, in the bubblewrap kernel of
    ``grader_tests.sandbox`` (it refuses to grade without it unless
-   ``--allow-unsandboxed``);
-3. generates feedback, exports grades.csv and writes grading_report.md: each
+   ``--allow-unsandboxed``), and each process then writes its share's
+   feedback;
+4. exports grades.csv and writes grading_report.md: each
    student's score per chapter and every flagged submission with its reason.
 
 The gradebook is the config's: SQLite (gradebook.db) by default, or one
@@ -28,11 +31,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from dlcourse.release import chapters as solution_chapters, nbgrader_env
-from grader_tests import sandbox, submissions
-from grader_tests.report import write_report
+from grader_tests import lms_zip, sandbox, submissions
+from grader_tests.report import LOG_FILE, write_report
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,30 +51,41 @@ def shares(students: list[str], jobs: int) -> list[list[str]]:
     return [share for share in (students[i::jobs] for i in range(jobs)) if share]
 
 
-def autograde_in_parallel(course: Path, everyone: list[str], students: list[str], jobs: int,
-                          settings: list[str], env: dict, progress) -> str:
-    """One nbgrader process per share; returns their logs, joined."""
-    logs: list[str] = []
-    workers = []
-    for share in shares(students, jobs):
-        others = ",".join(s for s in everyone if s not in share)
-        args = ["autograde", "--create", "--CourseDirectory.assignment_id=*",
-                "--CourseDirectory.student_id=*", *settings]
-        if others:
-            args.append(f"--CourseDirectory.student_id_exclude={others}")
-        workers.append(nbgrader(course, *args, env=env))
-
-    def follow(worker):
+def grade_share(course: Path, share: list[str], pending: set[str], everyone: list[str],
+                settings: list[str], env: dict, logs: list[str], progress) -> None:
+    """Autograde this share's new or changed submissions, then write the
+    share's feedback (nbgrader skips feedback that is newer than its grade),
+    so feedback is generated in parallel too."""
+    common = ["--CourseDirectory.assignment_id=*", "--CourseDirectory.student_id=*", *settings]
+    steps = []
+    if pending & set(share):
+        steps.append(["autograde", "--create", *common, exclude(everyone, pending & set(share))])
+    steps.append(["generate_feedback", *common, exclude(everyone, set(share))])
+    for step in steps:
+        worker = nbgrader(course, *step, env=env)
         for line in worker.stderr:
             logs.append(line)
             progress(line)
+        worker.wait()
 
-    threads = [threading.Thread(target=follow, args=(w,)) for w in workers]
+
+def exclude(everyone: list[str], share: set[str]) -> str:
+    # nbgrader has no include list, but every converter honours an exclude list.
+    return f"--CourseDirectory.student_id_exclude={','.join(s for s in everyone if s not in share)}"
+
+
+def grade_in_parallel(course: Path, everyone: list[str], pending: set[str], jobs: int,
+                      settings: list[str], env: dict, progress) -> str:
+    """One thread per share of the class, each driving its own nbgrader
+    processes; returns their logs, joined."""
+    logs: list[str] = []
+    threads = [threading.Thread(target=grade_share,
+                                args=(course, share, pending, everyone, settings, env, logs, progress))
+               for share in shares(everyone, jobs)]
     for thread in threads:
         thread.start()
-    for thread, worker in zip(threads, workers):
+    for thread in threads:
         thread.join()
-        worker.wait()
     return "".join(logs)
 
 
@@ -95,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, help="seconds per cell (default: the config's)")
     parser.add_argument("--memory-mb", type=int, default=2048)
     parser.add_argument("--cpu-seconds", type=int, default=600, help="per notebook")
+    parser.add_argument("--zip", action="append", default=[], metavar="CHAPTER=PATH",
+                        help="collect an LMS download of CHAPTER into submitted/ first (repeatable)")
+    parser.add_argument("--zip-regexp", default=lms_zip.DEFAULT_REGEXP,
+                        help="how a path in the zip names the student and the file "
+                             "(default: one folder per student ID)")
     parser.add_argument("--allow-unsandboxed", action="store_true",
                         help="grade without bubblewrap where it cannot run (the report says so)")
     args = parser.parse_args(argv)
@@ -107,11 +127,22 @@ def main(argv: list[str] | None = None) -> int:
               "--allow-unsandboxed to run student code with the grader's rights.", file=sys.stderr)
         return 2
 
+    env = nbgrader_env()
+    downloads = []
+    for value in args.zip:
+        try:
+            download = lms_zip.collect(course, *lms_zip.parse_option(value, solution_chapters(course)),
+                                       args.zip_regexp, env)
+        except lms_zip.ZipError as error:
+            print(f"Not graded: {error}", file=sys.stderr)
+            return 2
+        print(download.summary(), flush=True)
+        downloads.append(download)
+
     found = submissions.collected(course, chapters)
     prints = submissions.fingerprints(course, found)
     pending = submissions.pending(course, found, prints)
     print(f"{len(found)} submissions, {len(pending)} new or changed", flush=True)
-    env = nbgrader_env()
     with tempfile.TemporaryDirectory(prefix="grading-kernels-") as kernels:
         settings: list[str] = []
         if not unsandboxed:
@@ -121,18 +152,16 @@ def main(argv: list[str] | None = None) -> int:
             settings.append(f"--Execute.kernel_name={sandbox.KERNEL_NAME}")
         if args.timeout:
             settings.append(f"--Execute.timeout={args.timeout}")
-        log = ""
-        if pending:
-            submissions.clear_previous(course, pending)
-            everyone = sorted({s.student for s in found})
-            students = sorted({s.student for s in pending})
-            log = autograde_in_parallel(course, everyone, students, args.jobs, settings, env,
-                                        progress_printer(len(pending)))
-        for step in (["generate_feedback", "--CourseDirectory.assignment_id=*"], ["export"]):
-            finished = nbgrader(course, *step, *settings, env=env)
-            log += finished.communicate()[1]
+        submissions.clear_previous(course, pending)
+        everyone = sorted({s.student for s in found})
+        started = time.perf_counter()
+        log = grade_in_parallel(course, everyone, {s.student for s in pending}, args.jobs, settings,
+                                env, progress_printer(len(pending)))
+        print(f"autograded and wrote feedback in {time.perf_counter() - started:.0f} s", flush=True)
+        log += nbgrader(course, "export", *settings, env=env).communicate()[1]
     submissions.remember(course, prints)
-    report = write_report(course, found, chapters, log,
+    (course / LOG_FILE).write_text(log)
+    report = write_report(course, found, chapters, downloads,
                           sandbox_off=unsandboxed if args.allow_unsandboxed else None)
     print(report)
     return 0

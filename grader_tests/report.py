@@ -7,10 +7,12 @@ from pathlib import Path
 
 import nbformat
 
+from grader_tests.lms_zip import Collected
 from grader_tests.preprocessors import KERNEL_DIED, TIMED_OUT, TRUNCATED
 from grader_tests.submissions import Submission
 
 REPORT_FILE = "grading_report.md"
+LOG_FILE = "grading.log"  # what nbgrader printed while grading
 
 
 def _scores(course: Path) -> dict[tuple[str, str], str]:
@@ -41,7 +43,7 @@ def flag(course: Path, submission: Submission) -> str | None:
         return f"corrupt notebook ({type(error).__name__}); not graded"
     graded = submission.notebook(course, "autograded")
     if not graded.exists():
-        return "not graded: nbgrader failed on it (see its log above)"
+        return f"not graded: nbgrader failed on it (see {LOG_FILE})"
     graded_nb = nbformat.read(graded, as_version=4)
     errors = _errors(graded_nb)
     for marker, reason in ((KERNEL_DIED, f"kernel died: {KERNEL_DIED}; later cells not run"),
@@ -56,14 +58,19 @@ def flag(course: Path, submission: Submission) -> str | None:
     return None
 
 
-def write_report(course: Path, found: list[Submission], chapters: list[str], log: str,
-                 sandbox_off: str | None = None) -> str:
+def write_report(course: Path, found: list[Submission], chapters: list[str],
+                 downloads: list[Collected] = (), sandbox_off: str | None = None) -> str:
     scores = _scores(course)
     students = sorted({s.student for s in found})
     lines = ["# Grading report", ""]
     if sandbox_off:
         lines += [f"**Graded WITHOUT the sandbox** ({sandbox_off}): student code ran with "
                   "the grader's rights.", ""]
+    for download in downloads:
+        lines.append(f"- LMS download {download.summary()}")
+        lines += [f"  - {warning}" for warning in download.warnings]
+    if downloads:
+        lines.append("")
     lines += ["| student | " + " | ".join(chapters) + " |",
               "|---" * (len(chapters) + 1) + "|"]
     for student in students:

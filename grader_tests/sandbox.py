@@ -11,11 +11,12 @@ and replaces itself with bubblewrap running ipykernel, where
   configuration, other students) is an empty tmpfs, with only the submission
   folder (writable) and the Python environment and course packages
   (read-only) bound back;
-* the environment is cleared, so no credential of the grader reaches the
-  student's code.
+* the environment is cleared, and the kernel has a pid namespace of its own,
+  so no credential of the grader reaches the student's code, neither from its
+  own environment nor from another process's ``/proc/<pid>/environ`` or
+  command line.
 
-The pid namespace is not unshared (the kernel dies under ``--unshare-pid``)
-and neither is the network (the kernel talks to nbgrader over loopback TCP).
+The network is not unshared: the kernel talks to nbgrader over loopback TCP.
 Interrupts are sent as messages, since a signal to bubblewrap would not reach
 the kernel.
 """
@@ -76,7 +77,7 @@ def _hidden(path: Path, hide: list[Path]) -> bool:
 
 def bwrap_command(submission: Path, hide: list[Path], kernel_argv: list[str]) -> list[str]:
     command = ["bwrap", "--ro-bind", "/", "/", "--tmpfs", "/tmp",
-               "--proc", "/proc", "--dev", "/dev", "--unshare-ipc", "--die-with-parent",
+               "--proc", "/proc", "--dev", "/dev", "--unshare-ipc", "--unshare-pid", "--die-with-parent",
                "--clearenv"]
     for name in KEPT_VARIABLES:
         if name in os.environ:

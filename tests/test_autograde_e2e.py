@@ -44,6 +44,74 @@ CHAPTERS = {
                                "        grad[i] = (f(x) - fx) / h\n        x[i] -= h\n    return grad"),
     }, 6.0, ("evaluated on the activation output instead of the pre-activation",
              "no floor in the denominator", "one-sided difference")),
+    # Each wrong answer costs only its own cell: no other solution calls mse,
+    # mae or binary_cross_entropy_with_logits, and sliders are off when graded.
+    "03_losses": Chapter(16.0, {
+        "mse": "def mse(pred, target):\n    r = pred - target\n    return float(np.mean(r ** 2)), r / r.size",
+        "mae": ("def mae(pred, target):\n    r = pred - target\n"
+                "    return float(np.mean(np.abs(r))), np.where(r >= 0, 1.0, -1.0) / r.size"),
+        "binary_cross_entropy_with_logits": ("def binary_cross_entropy_with_logits(logits, targets):\n"
+                                             "    p = 1.0 / (1.0 + np.exp(-logits))\n"
+                                             "    loss = -np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p))\n"
+                                             "    return float(loss), (p - targets) / logits.size"),
+    }, 4.0, ("the MSE gradient is missing the factor 2", "gradient at a zero residual was taken as +1",
+             "overflow on large logits")),
+    # Adam without bias correction fails both Adam step cells (2 + 2 points).
+    "04_optimizers": Chapter(22.0, {
+        "minibatches": ("def minibatches(X, y, batch_size, rng):\n    order = rng.permutation(len(X))\n"
+                        "    for i in range(len(X) // batch_size):\n"
+                        "        rows = order[i * batch_size:(i + 1) * batch_size]\n        yield X[rows], y[rows]"),
+        "rmsprop": ("def rmsprop_init(w):\n    return np.zeros_like(w)\n\n"
+                    "def rmsprop(w, dw, state, lr=0.01, rho=0.99, eps=1e-8):\n"
+                    "    s = (1 - rho) * state + rho * dw ** 2\n    return w - lr * dw / (np.sqrt(s) + eps), s"),
+        "adam": ("def adam_init(w):\n    return np.zeros_like(w), np.zeros_like(w), 0\n\n"
+                 "def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n    m, v, t = state\n"
+                 "    m = beta1 * m + (1 - beta1) * dw\n    v = beta2 * v + (1 - beta2) * dw ** 2\n"
+                 "    return w - lr * m / (np.sqrt(v) + eps), (m, v, t + 1)"),
+        "step_lr": "def step_lr(epoch, lr0, step_size, gamma=0.1):\n    return lr0 * gamma ** ((np.asarray(epoch) + 1) // step_size)",
+    }, 9.0, ("mini-batches that drop samples", "RMSProp decay applied to the wrong term",
+             "Adam without bias correction", "schedule off by one epoch")),
+    # A tracker that stores references restores the last weights; nothing else
+    # in the chapter uses the tracker or dropout's eval mode.
+    "05_regularization": Chapter(20.0, {
+        "l1_penalty": ("def l1_penalty(params, lam):\n    weights = [p for p in params if p.ndim == 2]\n"
+                       "    return lam * sum(np.abs(w).sum() for w in weights), "
+                       "tuple(lam * np.where(p >= 0, 1.0, -1.0) if p.ndim == 2 else np.zeros_like(p) for p in params)"),
+        "dropout_forward": ("def dropout_forward(x, p, mode, rng):\n    if mode == 'eval':\n"
+                            "        return x * (1 - p), np.ones_like(x)\n"
+                            "    mask = (rng.random(x.shape) >= p) / (1 - p)\n    return x * mask, mask"),
+        "smooth_labels": ("def smooth_labels(one_hot, eps):\n"
+                          "    return one_hot * (1 - eps) + (1 - one_hot) * eps / (one_hot.shape[1] - 1)"),
+        "EarlyStopping": ("class EarlyStopping:\n    def __init__(self, patience, min_delta=0.0):\n"
+                          "        self.patience, self.min_delta = patience, min_delta\n"
+                          "        self.best_loss, self.best_epoch, self.bad = np.inf, -1, 0\n"
+                          "    def step(self, epoch, val_loss, weights):\n"
+                          "        if val_loss < self.best_loss - self.min_delta:\n"
+                          "            self.best_loss, self.best_epoch, self.bad = val_loss, epoch, 0\n"
+                          "            self.best_weights = weights\n"
+                          "        else:\n            self.bad += 1\n        return self.bad >= self.patience\n"
+                          "    def restore(self, weights):\n"
+                          "        for w, b in zip(weights, self.best_weights):\n            w[...] = b"),
+    }, 6.0, ("the L1 gradient at 0 was taken as +1", "scaled by (1-p) at evaluation time",
+             "wrong share per class", "the last weights were restored instead of the best")),
+    # Each wrong answer costs only its own cells: the momentum touches the running
+    # statistics alone, and the other checks feed the functions grader-made inputs.
+    "06_batchnorm": Chapter(20.0, {
+        "min_max_scale": ("def min_max_scale(train, test):\n    f = lambda a: (a - a.min(0)) / (a.max(0) - a.min(0))\n"
+                          "    return f(train), f(test)"),
+        "batchnorm_forward": ("def batchnorm_forward(x, gamma, beta, state, mode):\n    m, eps = state['momentum'], state['eps']\n"
+                              "    if mode == 'train':\n        mu, var = x.mean(0), x.var(0)\n"
+                              "        state['running_mean'] = m * state['running_mean'] + (1 - m) * mu\n"
+                              "        state['running_var'] = m * state['running_var'] + (1 - m) * x.var(0, ddof=1)\n"
+                              "    else:\n        mu, var = state['running_mean'], state['running_var']\n"
+                              "    return gamma * (x - mu) / np.sqrt(var + eps) + beta, (x, gamma, mu, var, eps)"),
+        "batchnorm_backward_compact": ("def batchnorm_backward_compact(dout, cache):\n    x, gamma, mu, var, eps = cache\n"
+                                       "    xhat = (x - mu) / np.sqrt(var + eps)\n"
+                                       "    return gamma * dout / np.sqrt(var + eps), (dout * xhat).sum(0), dout.sum(0)"),
+        "layernorm_forward": ("def layernorm_forward(x, gamma, beta, eps=1e-5):\n    mu, var = x.mean(0), x.var(0)\n"
+                              "    return gamma * (x - mu) / np.sqrt(var + eps) + beta, (x, gamma, mu, var, eps)"),
+    }, 9.0, ("test data scaled with its own statistics", "running momentum reversed",
+             "missing the mean-gradient terms", "that is BatchNorm")),
     # He without its gain fails both of its cells (2 points); the seeded Xavier
     # keeps its distribution point and loses its draws point (1); the reversed
     # gradient norms cost the gradients cell (2).

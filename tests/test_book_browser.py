@@ -104,6 +104,9 @@ def _open(browser, path: Path):
             log.outside.append(url)
             r.abort()
 
+    # Typesetting a long chapter can take longer than Playwright's 30 s default
+    # on a busy machine; a page that never loads still fails.
+    context.set_default_timeout(120_000)
     context.route("**/*", route)
     page = context.new_page()
     page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)

@@ -20,7 +20,16 @@ LIMITS = ["--timeout", "8", "--memory-mb", "1024", "--cpu-seconds", "30"]
 
 SNOOP = f'''
 import os
+
+def grader_processes():
+    # pid 1 is the sandbox's own init; anything else but this kernel is the grader's.
+    others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
+    if not others:
+        raise LookupError("no other process visible")
+    return [open(f"/proc/{{p}}/cmdline", "rb").read() for p in others]
+
 attempts = {{
+    "grader_processes": grader_processes,
     "solutions": lambda: open({str(ROOT / "solutions" / CHAPTER / (CHAPTER + ".ipynb"))!r}).read(),
     "reference": lambda: __import__("grader_tests.reference", fromlist=["x"]).load_reference({CHAPTER!r}),
     "gradebook": lambda: open(os.path.join("..", "..", "..", "gradebook.db"), "rb").read(),
