@@ -1,25 +1,16 @@
 """Chapter 5 references against independent oracles: central differences
-written here, closed forms, expectations over many draws and invariants of
+(conftest's oracle_gradient), closed forms, expectations over many draws and invariants of
 early stopping."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from conftest import oracle_gradient
 from grader_tests.reference import load_reference
 
 ref = load_reference("05_regularization")
 rng = np.random.default_rng(2025)
-
-
-def oracle_gradient(f, x, h=1e-6):
-    """Central differences, entry by entry, on a copy of x."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = h
-        grad[i] = (f(x + e) - f(x - e)) / (2 * h)
-    return grad
 
 
 def network(rng, d=3, h=4):
