@@ -36,15 +36,21 @@ def reference_cells(notebook: dict) -> list[str]:
     return sources
 
 
-@functools.lru_cache(maxsize=None)
-def load_reference(chapter: str) -> types.ModuleType:
+def execute_reference_cells(chapter: str, namespace: dict) -> Path:
+    """Run the chapter's setup and solution cells in ``namespace``, in order,
+    as a kernel would; return the notebook's path."""
     path = SOLUTIONS / chapter / f"{chapter}.ipynb"
     if not path.exists():
         raise FileNotFoundError(f"no solution notebook for chapter {chapter!r} at {path}")
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    module = types.ModuleType(f"reference_{chapter}")
-    module.__file__ = str(path)
     for index, source in enumerate(reference_cells(notebook)):
         code = compile(source, f"{path.name}[reference cell {index}]", "exec")
-        exec(code, module.__dict__)
+        exec(code, namespace)
+    return path
+
+
+@functools.lru_cache(maxsize=None)
+def load_reference(chapter: str) -> types.ModuleType:
+    module = types.ModuleType(f"reference_{chapter}")
+    module.__file__ = str(execute_reference_cells(chapter, module.__dict__))
     return module

@@ -9,7 +9,7 @@ import pytest
 from grader_tests.checks import find
 from grader_tests.judge import judge
 from grader_tests.record import RECORD_DIR, record
-from grader_tests.reference import load_reference
+from grader_tests.reference import execute_reference_cells, load_reference
 
 import simulated_class as sim
 
@@ -41,6 +41,16 @@ def stub_namespace(chapter: str) -> dict:
 def reference_namespace(chapter: str, **replacements) -> dict:
     namespace = dict(vars(load_reference(chapter)))
     namespace.update(replacements)
+    return namespace
+
+
+def kernel_namespace(chapter: str, source: str = "") -> dict:
+    """The solution's setup and solution cells run afresh in one namespace, as
+    in a kernel, then ``source`` (a student's cell) on top. Unlike
+    reference_namespace, the setup's helpers then call the student's function."""
+    namespace: dict = {}
+    execute_reference_cells(chapter, namespace)
+    exec(source, namespace)
     return namespace
 
 

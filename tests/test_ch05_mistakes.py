@@ -6,11 +6,9 @@ built from the solution's cells, so the setup cell's early-stopping replays
 use the student's class, as they do in the student's kernel."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from grader_tests.reference import SOLUTIONS, reference_cells
+from conftest import kernel_namespace
 
 CHAPTER = "05_regularization"
 
@@ -129,10 +127,7 @@ WRONG = [
 
 def solution_namespace() -> dict:
     """The notebook's setup and solution cells run in one namespace, as in a kernel."""
-    notebook = json.loads((SOLUTIONS / CHAPTER / f"{CHAPTER}.ipynb").read_text(encoding="utf-8"))
-    namespace: dict = {}
-    for source in reference_cells(notebook):
-        exec(source, namespace)
+    namespace = kernel_namespace(CHAPTER)
     namespace["_reference_train"] = namespace["train_network"]
     return namespace
 

@@ -3,11 +3,9 @@ the grader's own list) fail, and the feedback names the mistake. The list
 covers every mistake issue 8 asks the grader to diagnose."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from grader_tests.reference import SOLUTIONS, reference_cells
+from conftest import kernel_namespace
 
 # A train/eval BatchNorm with one line swapped for the student's version.
 BN = """
@@ -103,12 +101,7 @@ WRONG = [
 def student_namespace(source: str) -> dict:
     """The reference notebook's setup and solutions, then the student's cell on top: the
     setup's helpers (running_statistics) call the student's batchnorm_forward."""
-    notebook = json.loads((SOLUTIONS / "06_batchnorm" / "06_batchnorm.ipynb").read_text())
-    namespace: dict = {}
-    for cell in reference_cells(notebook):
-        exec(cell, namespace)
-    exec(source, namespace)
-    return namespace
+    return kernel_namespace("06_batchnorm", source)
 
 
 @pytest.mark.parametrize("check_id, source, phrase", WRONG)
