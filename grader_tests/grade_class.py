@@ -58,8 +58,8 @@ def grade_share(course: Path, share: list[str], pending: set[str], everyone: lis
     so feedback is generated in parallel too."""
     common = ["--CourseDirectory.assignment_id=*", "--CourseDirectory.student_id=*", *settings]
     steps = []
-    if pending & set(share):
-        steps.append(["autograde", "--create", *common, exclude(everyone, pending & set(share))])
+    if to_grade := pending & set(share):
+        steps.append(["autograde", "--create", *common, exclude(everyone, to_grade)])
     steps.append(["generate_feedback", *common, exclude(everyone, set(share))])
     for step in steps:
         worker = nbgrader(course, *step, env=env)
@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="grade without bubblewrap where it cannot run (the report says so)")
     args = parser.parse_args(argv)
     course = Path.cwd().resolve()
-    chapters = args.chapters or solution_chapters(course)
+    known_chapters = solution_chapters(course)
+    chapters = args.chapters or known_chapters
 
     unsandboxed = sandbox.unavailable_reason()
     if unsandboxed and not args.allow_unsandboxed:
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     downloads = []
     for value in args.zip:
         try:
-            download = lms_zip.collect(course, *lms_zip.parse_option(value, solution_chapters(course)),
+            download = lms_zip.collect(course, *lms_zip.parse_option(value, known_chapters),
                                        args.zip_regexp, env)
         except lms_zip.ZipError as error:
             print(f"Not graded: {error}", file=sys.stderr)
