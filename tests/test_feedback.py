@@ -1,0 +1,87 @@
+"""The feedback exporter writes nbconvert's page without nbconvert's re-parse."""
+from __future__ import annotations
+
+import base64
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbconvert.exporters import HTMLExporter
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader.converters import GenerateFeedback
+from nbgrader.coursedir import CourseDirectory
+
+from grader_tests.feedback import MISSING_ALT, FeedbackExporter
+
+import simulated_class as sim
+
+# A 1x1 PNG: feedback pages embed the figures a student's cells drew.
+PIXEL = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2214bc50000000049454e44ae426082"
+)).decode()
+
+
+def feedback_config(tmp_path):
+    """The exporter settings nbgrader gives feedback (its template and paths)."""
+    return GenerateFeedback(coursedir=CourseDirectory(root=str(tmp_path))).config
+
+
+def notebook_with_figure():
+    """A graded notebook with a figure and an error, as GetGrades leaves it."""
+    nb = sim.correct("01_nonlinearity")
+    for cell in nb.cells:
+        grading = cell.metadata.get("nbgrader", {})
+        if grading.get("grade"):
+            grading.update(score=grading["points"], comment="Well done: *all* cases pass.")
+    figure = new_code_cell("plot()", outputs=[new_output("display_data", data={"image/png": PIXEL})])
+    error = new_code_cell("1 / 0", outputs=[new_output(
+        "error", ename="ZeroDivisionError", evalue="division by zero",
+        traceback=["ZeroDivisionError: division by zero"])])
+    nb.cells += [figure, error]
+    return nbformat.from_dict(nb)
+
+
+def export(exporter_class, tmp_path, nb):
+    resources = {"nbgrader": {"notebook": "01_nonlinearity", "score": 21, "max_score": 21,
+                              "late_penalty": 0}}
+    return exporter_class(config=feedback_config(tmp_path)).from_notebook_node(nb, resources)[0]
+
+
+@pytest.fixture
+def pages(tmp_path):
+    nb = notebook_with_figure()
+    return export(HTMLExporter, tmp_path, nb), export(FeedbackExporter, tmp_path, nb)
+
+
+def test_same_page_as_nbconvert_once_parsed(pages):
+    stock, ours = pages
+    # nbconvert returns its page as BeautifulSoup re-serialises it.
+    assert str(BeautifulSoup(ours, features="html.parser")) == stock
+
+
+def alt_texts(page: str) -> list:
+    # A browser reads the first of two alt attributes; so does this parse.
+    soup = BeautifulSoup(page, features="html.parser", on_duplicate_attribute="ignore")
+    return [img.get("alt") for img in soup.find_all("img")]
+
+
+def test_images_get_nbconvert_alt_text(pages):
+    _, ours = pages
+    assert alt_texts(ours) == [MISSING_ALT]
+
+
+def test_an_image_with_alt_text_keeps_it(tmp_path):
+    nb = notebook_with_figure()
+    nb.cells.append(new_code_cell("", outputs=[new_output(
+        "display_data", data={"text/html": '<img src="x.png" alt="loss against epoch">'})]))
+    ours = export(FeedbackExporter, tmp_path, nb)
+    assert alt_texts(ours) == [MISSING_ALT, "loss against epoch"]
+
+
+def test_nbgrader_config_names_the_exporter():
+    from pathlib import Path
+    from traitlets.config import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(Path(__file__).parent.parent)).load_config()
+    assert config.GenerateFeedback.exporter_class == "grader_tests.feedback.FeedbackExporter"
