@@ -19,6 +19,9 @@ c.ClearSolutions.code_stub = {
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
+# A graded kernel has nothing to save: kill it (and whatever it started)
+# instead of asking it to shut down and polling until it has.
+c.Execute.shutdown_kernel = "immediate"
 
 c.Autograde.autograde_preprocessors = [
     # Executes the submission and judges each graded cell in this process.

@@ -33,6 +33,7 @@ from traitlets import Integer
 
 from grader_tests.checks import Check, find
 from grader_tests.judge import judge
+from grader_tests.kernel_client import ReadyKernelClient
 from grader_tests.record import RECORD_DIR
 from grader_tests.reference import load_reference
 
@@ -91,6 +92,11 @@ class TrustedExecute(Execute):
 
     def _records(self) -> Path:
         return Path(self.resources.get("metadata", {}).get("path") or ".") / RECORD_DIR
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.client_factory = ReadyKernelClient
+        return km
 
     def preprocess(self, nb, resources=None, km=None):
         self._ran: set[int] = set()  # cells that were executed (by id)

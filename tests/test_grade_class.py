@@ -4,6 +4,7 @@ only what is new."""
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +85,10 @@ def with_edited_tests(nb):
     return nb
 
 
+# A process in a session of its own, out of the kernel's process group.
+LEFT_RUNNING = "sleep 4321"
+LEAVES_A_PROCESS = f"import subprocess\nsubprocess.Popen({LEFT_RUNNING.split()!r}, start_new_session=True)"
+
 # 50 MB printed by one cell, in 1 MB lines.
 HUGE_OUTPUT = "for _ in range(50):\n    print('x' * 1_000_000)"
 
@@ -108,6 +113,7 @@ def graded(tmp_path_factory):
     submit("stub_deleted_tests", nb=without_tests(sim.untouched(CHAPTER)))
     submit("stub_edited_tests", nb=with_edited_tests(sim.untouched(CHAPTER)))
     submit("huge_output", nb=at_end(HUGE_OUTPUT))
+    submit("leaves_a_process", nb=at_end(LEAVES_A_PROCESS))
     submit("monkeypatch", nb=sim.monkeypatching(CHAPTER))
     fake_folder = course / "submitted" / "fake_outputs" / CHAPTER
     fake_folder.mkdir(parents=True)
@@ -153,6 +159,22 @@ def test_huge_output_is_limited_and_graded(graded):
     assert "huge output" in report_line(course, "huge_output")
 
 
+def running_commands() -> list[str]:
+    commands = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            commands.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip())
+        except OSError:  # it ended meanwhile
+            pass
+    return commands
+
+
+def test_a_process_the_submission_started_ends_with_its_kernel(graded):
+    course, _ = graded
+    assert scores(course)["leaves_a_process"] == TOTAL
+    assert LEFT_RUNNING not in running_commands()
+
+
 def test_monkeypatching_and_fake_output_files_score_zero_in_the_sandbox(graded):
     course, _ = graded
     got = scores(course)
@@ -187,7 +209,7 @@ def test_sandbox_hides_solutions_gradebook_config_and_other_students(graded):
 
 def test_progress_shows_one_line_per_submission(graded):
     _, first = graded
-    assert "17 submissions, 17 new or changed" in first
+    assert "18 submissions, 18 new or changed" in first
     assert f"correct/{CHAPTER} graded" in first and f"corrupt/{CHAPTER} FAILED" in first
 
 
@@ -196,7 +218,7 @@ def test_second_run_grades_only_new_work_and_keeps_the_rest(graded):
     before = scores(course)
     sim.submit_file(course, "late", CHAPTER, nb=sim.correct(CHAPTER))
     second = grade(course, CHAPTER)
-    assert "18 submissions, 1 new or changed" in second
+    assert "19 submissions, 1 new or changed" in second
     assert second.count("[1/1] late/") == 1
     assert scores(course) == {**before, "late": TOTAL}
 
