@@ -9,7 +9,8 @@ Run it from the course root (the folder with nbgrader_config.py). It
    zip_collect; see ``grader_tests.lms_zip``);
 2. picks the submissions that are new or changed since the last run (a
    fingerprint of each submitted folder is kept in grading_state.json), so
-   running it again after more submissions arrive grades only those;
+   running it again after more submissions arrive grades only those, and
+   those last graded without the sandbox, when the sandbox can run;
 3. autogrades them with one long-lived ``nbgrader autograde`` process per
    core, each given a share of the students, in the bubblewrap kernel of
    ``grader_tests.sandbox`` (it refuses to grade without it unless
@@ -142,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
 
     found = submissions.collected(course, chapters)
     prints = submissions.fingerprints(course, found)
-    pending = submissions.pending(course, found, prints)
-    print(f"{len(found)} submissions, {len(pending)} new or changed", flush=True)
+    pending = submissions.pending(course, found, prints, sandboxed=not unsandboxed)
+    print(f"{len(found)} submissions, {len(pending)} to grade", flush=True)
     with tempfile.TemporaryDirectory(prefix="grading-kernels-") as kernels:
         settings: list[str] = []
         if not unsandboxed:
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                                 env, progress_printer(len(pending)))
         print(f"autograded and wrote feedback in {time.perf_counter() - started:.0f} s", flush=True)
         log += nbgrader(course, "export", *settings, env=env).communicate()[1]
-    submissions.remember(course, prints)
+    submissions.remember(course, prints, graded=pending, sandboxed=not unsandboxed)
     (course / LOG_FILE).write_text(log)
     report = write_report(course, found, chapters, downloads,
                           sandbox_off=unsandboxed if args.allow_unsandboxed else None)

@@ -9,7 +9,7 @@ import nbformat
 
 from grader_tests.lms_zip import Collected
 from grader_tests.preprocessors import KERNEL_DIED, TIMED_OUT, TRUNCATED
-from grader_tests.submissions import Submission
+from grader_tests.submissions import Submission, graded_unsandboxed
 
 REPORT_FILE = "grading_report.md"
 LOG_FILE = "grading.log"  # what nbgrader printed while grading
@@ -63,9 +63,11 @@ def write_report(course: Path, found: list[Submission], chapters: list[str],
     scores = _scores(course)
     students = sorted({s.student for s in found})
     lines = ["# Grading report", ""]
-    if sandbox_off:
-        lines += [f"**Graded WITHOUT the sandbox** ({sandbox_off}): student code ran with "
-                  "the grader's rights.", ""]
+    unsandboxed = [s for s in found if s.key in graded_unsandboxed(course)]
+    if unsandboxed:
+        why = f" ({sandbox_off})" if sandbox_off else ""
+        lines += [f"**Graded WITHOUT the sandbox: {len(unsandboxed)} of {len(found)} submissions**{why}: "
+                  "their code ran with the grader's rights; each is flagged below.", ""]
     for download in downloads:
         lines.append(f"- LMS download {download.summary()}")
         lines += [f"  - {warning}" for warning in download.warnings]
@@ -77,8 +79,7 @@ def write_report(course: Path, found: list[Submission], chapters: list[str],
         cells = [scores.get((student, chapter), "-") for chapter in chapters]
         lines.append(f"| {student} | " + " | ".join(cells) + " |")
     flagged = [(s, reason) for s in found if (reason := flag(course, s))]
-    if sandbox_off:
-        flagged += [(s, "graded without sandbox") for s in found]
+    flagged += [(s, "graded without sandbox") for s in unsandboxed]
     lines += ["", f"## Flagged submissions ({len(flagged)})", ""]
     lines += [f"- {s.student} / {s.chapter}: {reason}" for s, reason in flagged] or ["- none"]
     text = "\n".join(lines) + "\n"

@@ -1,8 +1,10 @@
 """Which submissions are in submitted/, and which changed since last graded.
 
 The fingerprint of a submission is a hash of its folder's files. The
-fingerprints of the last run are kept in grading_state.json at the course
-root, outside every folder a student kernel can write.
+fingerprint each submission had when it was last graded is kept in
+grading_state.json at the course root, outside every folder a student kernel
+can write, with the submissions whose grade came from a run without the
+sandbox: they stay flagged, and the next sandboxed run regrades them.
 """
 from __future__ import annotations
 
@@ -49,9 +51,10 @@ def fingerprint(folder: Path) -> str:
 
 def _state(course: Path) -> dict:
     try:
-        return json.loads((course / STATE_FILE).read_text())
+        state = json.loads((course / STATE_FILE).read_text())
     except (OSError, ValueError):
-        return {}
+        state = {}
+    return {"fingerprints": state.get("fingerprints", {}), "unsandboxed": state.get("unsandboxed", [])}
 
 
 def fingerprints(course: Path, found: list[Submission]) -> dict[str, str]:
@@ -59,10 +62,19 @@ def fingerprints(course: Path, found: list[Submission]) -> dict[str, str]:
     return {s.key: fingerprint(s.folder(course)) for s in found}
 
 
-def pending(course: Path, found: list[Submission], prints: dict[str, str]) -> list[Submission]:
+def pending(course: Path, found: list[Submission], prints: dict[str, str],
+            sandboxed: bool) -> list[Submission]:
+    """The new or changed submissions and, in a sandboxed run, those last
+    graded without the sandbox."""
     state = _state(course)
+    graded, unsandboxed = state["fingerprints"], set(state["unsandboxed"]) if sandboxed else set()
     # A submission that failed (say, corrupt) is not retried until it changes.
-    return [s for s in found if state.get(s.key) != prints[s.key]]
+    return [s for s in found if graded.get(s.key) != prints[s.key] or s.key in unsandboxed]
+
+
+def graded_unsandboxed(course: Path) -> set[str]:
+    """Keys of the submissions whose current grade was given without the sandbox."""
+    return set(_state(course)["unsandboxed"])
 
 
 def clear_previous(course: Path, todo: list[Submission]) -> None:
@@ -71,9 +83,12 @@ def clear_previous(course: Path, todo: list[Submission]) -> None:
         shutil.rmtree(submission.folder(course, "autograded"), ignore_errors=True)
 
 
-def remember(course: Path, prints: dict[str, str]) -> None:
+def remember(course: Path, prints: dict[str, str], graded: list[Submission], sandboxed: bool) -> None:
     state = _state(course)
-    state.update(prints)
+    state["fingerprints"].update(prints)
+    keys = {s.key for s in graded}
+    unsandboxed = set(state["unsandboxed"]) - keys if sandboxed else set(state["unsandboxed"]) | keys
+    state["unsandboxed"] = sorted(unsandboxed)
     (course / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True))
 
 

@@ -209,7 +209,7 @@ def test_sandbox_hides_solutions_gradebook_config_and_other_students(graded):
 
 def test_progress_shows_one_line_per_submission(graded):
     _, first = graded
-    assert "18 submissions, 18 new or changed" in first
+    assert "18 submissions, 18 to grade" in first
     assert f"correct/{CHAPTER} graded" in first and f"corrupt/{CHAPTER} FAILED" in first
 
 
@@ -218,7 +218,7 @@ def test_second_run_grades_only_new_work_and_keeps_the_rest(graded):
     before = scores(course)
     sim.submit_file(course, "late", CHAPTER, nb=sim.correct(CHAPTER))
     second = grade(course, CHAPTER)
-    assert "19 submissions, 1 new or changed" in second
+    assert "19 submissions, 1 to grade" in second
     assert second.count("[1/1] late/") == 1
     assert scores(course) == {**before, "late": TOTAL}
 
@@ -247,8 +247,23 @@ def test_allow_unsandboxed_grades_and_the_report_says_so(graded):
                            "--allow-unsandboxed"],
                           cwd=course, env=without_bwrap(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "1 new or changed" in done.stdout
+    assert "1 to grade" in done.stdout
     assert scores(course) == {**before, "unsandboxed": TOTAL}
     report = (course / "grading_report.md").read_text()
-    assert "**Graded WITHOUT the sandbox** (bubblewrap (bwrap) is not installed" in report
+    assert "**Graded WITHOUT the sandbox: 1 of 20 submissions** (bubblewrap (bwrap) is not installed" in report
     assert "graded without sandbox" in report_line(course, "unsandboxed")
+    # Grades given in the sandbox by earlier runs are not flagged.
+    assert report_line(course, "correct") == ""
+
+
+def test_the_next_sandboxed_run_regrades_what_was_graded_without_it(graded):
+    course, _ = graded
+    if "unsandboxed" not in scores(course):
+        pytest.skip("needs the --allow-unsandboxed run before it")
+    before = scores(course)
+    output = grade(course, CHAPTER)
+    assert "1 to grade" in output and "[1/1] unsandboxed/" in output
+    assert report_line(course, "unsandboxed") == ""
+    assert "WITHOUT the sandbox" not in (course / "grading_report.md").read_text()
+    assert scores(course) == before
+    assert "0 to grade" in grade(course, CHAPTER)

@@ -59,7 +59,7 @@ def test_second_download_regrades_only_the_changed_notebook(course, first_downlo
         f"section_b/bob/{NOTEBOOK}": sim.correct(CHAPTER),
     })
     output = grade(course, "--zip", f"{CHAPTER}={archive}")
-    assert "3 submissions, 1 new or changed" in output
+    assert "3 submissions, 1 to grade" in output
     assert scores(course) == {"alice": TOTAL, "bob": TOTAL, "dave": 0.0}
 
 
