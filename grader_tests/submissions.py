@@ -67,9 +67,9 @@ def pending(course: Path, found: list[Submission], prints: dict[str, str],
     """The new or changed submissions and, in a sandboxed run, those last
     graded without the sandbox."""
     state = _state(course)
-    graded, unsandboxed = state["fingerprints"], set(state["unsandboxed"]) if sandboxed else set()
+    regrade = set(state["unsandboxed"]) if sandboxed else set()
     # A submission that failed (say, corrupt) is not retried until it changes.
-    return [s for s in found if graded.get(s.key) != prints[s.key] or s.key in unsandboxed]
+    return [s for s in found if state["fingerprints"].get(s.key) != prints[s.key] or s.key in regrade]
 
 
 def graded_unsandboxed(course: Path) -> set[str]:
