@@ -79,7 +79,8 @@ def plain_nbclient(work, chapters: list[str], scratch: Path) -> float:
         start = time.perf_counter()
         # Each kernel would otherwise warn, in the middle of the figures, that
         # loopback TCP is not encrypted.
-        NotebookClient(nb, timeout=60, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        NotebookClient(nb, timeout=60, kernel_name="python3",
+                       extra_arguments=["--IPKernelApp.log_level=ERROR"],
                        resources={"metadata": {"path": str(folder)}}).execute()
         times.append(time.perf_counter() - start)
     return sum(times) / len(times)

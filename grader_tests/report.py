@@ -63,7 +63,8 @@ def write_report(course: Path, found: list[Submission], chapters: list[str],
     scores = _scores(course)
     students = sorted({s.student for s in found})
     lines = ["# Grading report", ""]
-    unsandboxed = [s for s in found if s.key in graded_unsandboxed(course)]
+    without_sandbox = graded_unsandboxed(course)  # read once, not once per submission
+    unsandboxed = [s for s in found if s.key in without_sandbox]
     if unsandboxed:
         why = f" ({sandbox_off})" if sandbox_off else ""
         lines += [f"**Graded WITHOUT the sandbox: {len(unsandboxed)} of {len(found)} submissions**{why}: "
