@@ -6,6 +6,7 @@ message for the student that names the mistake when it is a known one.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Optional
 
 import numpy as np
@@ -83,6 +84,16 @@ def diagnose(check: Check, calls, outputs, warned) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=None)
+def cases(check: Check, reference) -> tuple[list, list]:
+    """The check's calls and the reference's output on each. They are the same
+    for every submission, so a grading process computes them once; nothing
+    writes to them (every function runs on a copy of its arguments)."""
+    calls = check.make_calls()
+    function = getattr(reference, check.reference or check.function)
+    return calls, [call_with_warnings(function, args)[0] for args in calls]
+
+
 def judge(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
     """Verdict on one check. ``reference`` is the chapter's reference module."""
     name = f"{check.function}()"
@@ -92,7 +103,7 @@ def judge(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
         return f"{name}: the recorded output belongs to another check."
     if recorded.get("fatal"):
         return f"{name}: {recorded['fatal']}."
-    calls = check.make_calls()
+    calls, expected_outputs = cases(check, reference)
     entries = recorded.get("calls", [])
     if len(entries) != len(calls):
         return f"{name}: the recorded output is incomplete."
@@ -106,9 +117,7 @@ def judge(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
     except (ValueError, TypeError, KeyError) as problem:
         return f"{name}: {problem}."
     warned = [bool(entry.get("warnings")) for entry in entries]
-    reference_function = getattr(reference, check.reference or check.function)
-    for number, (args, got) in enumerate(zip(calls, outputs)):
-        expected, _ = call_with_warnings(reference_function, args)
+    for number, (args, got, expected) in enumerate(zip(calls, outputs, expected_outputs)):
         if check.judge is not None:
             problem = check.judge(got, expected, args)
         else:

@@ -2,11 +2,13 @@
 with a plain "not implemented yet", and names each known mistake."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from dlcourse.release import chapters
 from grader_tests.checks import find
-from grader_tests.judge import NOT_IMPLEMENTED
+from grader_tests.judge import NOT_IMPLEMENTED, cases
+from grader_tests.reference import load_reference
 from conftest import reference_namespace, stub_namespace
 import simulated_class as sim
 
@@ -32,6 +34,30 @@ def test_known_mistake_is_named(verdict, chapter, check_id, index):
     mistake = check.mistakes[index]
     message = verdict(chapter, check_id, reference_namespace(chapter, **{check.function: mistake.implementation}))
     assert message is not None and f"Likely mistake: {mistake.name}." in message
+
+
+def snapshot(value):
+    """A comparable copy of a check's calls or outputs: arrays by bytes, rngs by state."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, np.random.Generator):
+        return ("rng", repr(value.bit_generator.state))
+    if isinstance(value, (tuple, list)):
+        return tuple(snapshot(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((key, snapshot(item)) for key, item in sorted(value.items()))
+    return ("value", repr(value))
+
+
+@pytest.mark.parametrize("chapter, check_id", [case for case in CASES if find(case[1]).mistakes])
+def test_judging_leaves_the_shared_reference_outputs_as_they_were(verdict, chapter, check_id):
+    # Every submission a grading process judges reuses them (judge.cases).
+    check = find(check_id)
+    before = snapshot(cases(check, load_reference(chapter)))
+    for mistake in check.mistakes:
+        verdict(chapter, check_id, reference_namespace(chapter, **{check.function: mistake.implementation}))
+    verdict(chapter, check_id, reference_namespace(chapter))
+    assert snapshot(cases(check, load_reference(chapter))) == before
 
 
 @pytest.mark.parametrize("chapter, check_id", CASES)
