@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader_tests.checks import Check, Mistake, call_with_warnings, register
-from grader_tests.judge import compare
+from grader_tests.checks import Check, Mistake, register
+from grader_tests.judge import compare, first_match
 
 RTOL, ATOL = 1e-7, 1e-9
 
@@ -36,14 +36,9 @@ def _itemwise(labels, mistakes):
 
 def _name(mistakes, args, index, item):
     """The first mistake whose output has this item, or None."""
-    for mistake in mistakes:
-        try:
-            wrong, _ = call_with_warnings(mistake.implementation, args)
-        except Exception:
-            continue
-        if len(wrong) > index and compare(item, wrong[index], RTOL, ATOL) is None:
-            return mistake.name
-    return None
+    mistake = first_match(mistakes, args,
+                          lambda wrong: len(wrong) > index and compare(item, wrong[index], RTOL, ATOL) is None)
+    return mistake.name if mistake else None
 
 
 def _check(check_id, function, calls, labels, *mistakes):

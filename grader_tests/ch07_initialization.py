@@ -9,12 +9,10 @@ mistake whose numbers the student's output reproduces.
 """
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from grader_tests.checks import Check, Mistake, register
-from grader_tests.judge import compare
+from grader_tests.judge import compare, first_match, likely
 
 # fan_in != fan_out everywhere, and no fan_out == 2 * fan_in (there He's
 # sqrt(2 / fan_out) would equal LeCun's sqrt(1 / fan_in)).
@@ -156,15 +154,6 @@ def same_distribution(got, sample):
     return ref_tail > 0.0 or abs(top / ref_top - 1.0) < 0.01
 
 
-def _wrong_output(mistake, args):
-    return mistake.implementation(*copy.deepcopy(args))
-
-
-def _named(mistake):
-    # judge() ends the message with a full stop.
-    return f"Likely mistake: {mistake.name}. {mistake.advice}".rstrip(" .")
-
-
 def _judge_distribution(mistakes):
     def judge(got, expected, args):
         fan_in, fan_out, _ = args
@@ -176,10 +165,8 @@ def _judge_distribution(mistakes):
         found = (f"{fan_in * fan_out} draws with mean {mean:.3g}, standard deviation {std:.4g} and largest |w| "
                  f"{top:.4g} do not look like the {shape} distribution expected (standard deviation "
                  f"{expected.std():.4g}, largest |w| about {np.abs(expected).max():.4g})")
-        for mistake in mistakes:
-            if same_distribution(got, _wrong_output(mistake, args)):
-                return f"{found}. {_named(mistake)}"
-        return found
+        mistake = first_match(mistakes, args, lambda wrong: same_distribution(got, wrong))
+        return f"{found}. {likely(mistake)}" if mistake else found
     return judge
 
 
@@ -189,12 +176,13 @@ def _judge_draws(mistakes, seed_mistake):
         problem = _shape_problem(got, fan_in, fan_out) or compare(got, expected, 1e-7, 1e-10)
         if problem is None:
             return None
-        for mistake in mistakes + (seed_mistake,):
-            if compare(got, _wrong_output(mistake, args), 1e-7, 1e-10) is None:
-                return f"{problem}. {_named(mistake)}"
+        mistake = first_match(mistakes + (seed_mistake,), args,
+                              lambda wrong: compare(got, wrong, 1e-7, 1e-10) is None)
+        if mistake:
+            return f"{problem}. {likely(mistake)}"
         if got.size >= 10_000 and got.shape == expected.shape and same_distribution(got, expected):
             return (f"{problem}. The spread is right but the numbers are not the rng argument's. "
-                    f"{_named(seed_mistake)}")
+                    f"{likely(seed_mistake)}")
         return problem
     return judge
 
@@ -302,10 +290,8 @@ def _judge_item(item, mistakes, rtol, atol):
         problem = compare(got[item], expected[item], rtol, atol)
         if problem is None:
             return None
-        for mistake in mistakes:
-            if compare(got[item], _wrong_output(mistake, args)[item], rtol, atol) is None:
-                return f"{problem}. {_named(mistake)}"
-        return problem
+        mistake = first_match(mistakes, args, lambda wrong: compare(got[item], wrong[item], rtol, atol) is None)
+        return f"{problem}. {likely(mistake)}" if mistake else problem
     return judge
 
 

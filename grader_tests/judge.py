@@ -77,10 +77,29 @@ def _matches(mistake: Mistake, check: Check, calls, outputs, student_warned) -> 
     return True
 
 
+def likely(mistake: Mistake) -> str:
+    """How feedback names a known mistake (judge() adds the final full stop)."""
+    return f"Likely mistake: {mistake.name}. {mistake.advice}".rstrip(" .")
+
+
+def first_match(mistakes, args, same) -> Optional[Mistake]:
+    """The first mistake whose output on ``args`` satisfies ``same(output)``:
+    for custom judges, which decide themselves what counts as the same output
+    (one item of a tuple, a distribution)."""
+    for mistake in mistakes:
+        try:
+            wrong, _ = call_with_warnings(mistake.implementation, args)
+        except Exception:
+            continue
+        if same(wrong):
+            return mistake
+    return None
+
+
 def diagnose(check: Check, calls, outputs, warned) -> str:
     for mistake in check.mistakes:
         if _matches(mistake, check, calls, outputs, warned):
-            return f" Likely mistake: {mistake.name}." + (f" {mistake.advice}" if mistake.advice else "")
+            return f" {likely(mistake)}."
     return ""
 
 

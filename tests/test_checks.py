@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from dlcourse.release import chapters
-from grader_tests.checks import find
-from grader_tests.judge import NOT_IMPLEMENTED, cases
+from grader_tests.checks import Mistake, find
+from grader_tests.judge import NOT_IMPLEMENTED, cases, first_match
 from grader_tests.reference import load_reference
 from conftest import reference_namespace, stub_namespace
 import simulated_class as sim
@@ -72,3 +72,15 @@ def test_every_graded_cell_has_a_check():
         graded = [c.metadata.nbgrader.grade_id for c in nb.cells
                   if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
         assert graded and all(find(g) for g in graded), f"{chapter}: a graded cell without a check"
+
+
+def test_first_match_skips_a_mistake_that_raises_and_never_touches_the_arguments():
+    def doubles_in_place(x):
+        x *= 2
+        return x
+
+    mistakes = (Mistake("raises", lambda x: 1 / 0), Mistake("doubles", doubles_in_place))
+    args = (np.ones(3),)
+    assert first_match(mistakes, args, lambda wrong: np.array_equal(wrong, [2.0, 2.0, 2.0])) is mistakes[1]
+    assert np.array_equal(args[0], np.ones(3))
+    assert first_match(mistakes, args, lambda wrong: False) is None
