@@ -152,7 +152,6 @@ def _bn(x, gamma, beta, state, mode, ddof=0, eps_inside=True, reverse=False, run
     eps, m = state["eps"], state["momentum"]
     if mode == "train" or eval_batch:
         mu, var = x.mean(axis=axis, keepdims=axis == 1), x.var(axis=axis, ddof=ddof, keepdims=axis == 1)
-        n = x.shape[0]
         old = 1.0 - m if not reverse else m
         new = m if not reverse else 1.0 - m
         state["running_mean"] = old * state["running_mean"] + new * x.mean(axis=0)
@@ -176,7 +175,6 @@ def _running(**switches):
 
 def _bn_backward(dout, cache, summed=True, mean_path=True, var_path=True):
     x, gamma, mu, var, eps = cache
-    n = x.shape[0]
     inv_std = 1.0 / np.sqrt(var + eps)
     x_hat = (x - mu) * inv_std
     dx_hat = dout * gamma
