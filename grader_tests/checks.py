@@ -1,25 +1,26 @@
-"""The registry of trusted checks.
+"""Grader side: the registry of trusted checks.
 
 A check belongs to one graded test cell (its ``check_id`` is the cell's
-nbgrader ``grade_id``). It says which student function the hidden part of the
-cell calls and on which grader-chosen arguments; the grader later compares the
-recorded outputs with the reference implementation and names known mistakes.
+nbgrader ``grade_id``). It pairs the kernel side's inputs for that cell (which
+student function the hidden part calls, on which grader-chosen arguments:
+``grader_tests.kernel.inputs``) with what only the grader holds: the
+tolerances, the known mistakes and the judge. The chapters' checks are in
+``grader_tests.chapters``.
 
-This module is imported inside the student's kernel (by ``record``), so it must
-never import the reference implementations: those are loaded only in the
-grader's own process (see ``judge``).
+The student's kernel never imports this module: it may import
+``grader_tests.kernel`` only, and nothing there imports the grader side.
 """
 from __future__ import annotations
 
-import copy
+import functools
 import importlib
 import pkgutil
-import warnings
-import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
+
+from grader_tests.kernel import inputs as kernel_inputs
 
 Args = tuple
 # A judge receives the student's outputs, the reference outputs and the call's
@@ -55,49 +56,44 @@ class Check:
 
     @property
     def seed(self) -> int:
-        # Fixed per check so grading is reproducible and independent of the
-        # order in which checks run.
-        return zlib.crc32(self.check_id.encode())
+        return kernel_inputs.seed(self.check_id)
 
     def make_calls(self) -> list[Args]:
-        return list(self.calls(np.random.default_rng(self.seed)))
+        return kernel_inputs.make_calls(self.check_id, self.calls)
 
 
-def call_with_warnings(function: Callable, args: Args) -> tuple[Any, list[str]]:
-    """Call on a copy of the arguments; return the output and numpy's warnings.
-
-    Underflow is left silent, as numpy's default does: exp(-1000) == 0.0 is
-    the right answer, not a mistake.
-    """
-    with warnings.catch_warnings(record=True) as caught, \
-            np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
-        warnings.simplefilter("always")
-        output = function(*copy.deepcopy(args))
-    return output, [f"{w.category.__name__}: {w.message}" for w in caught]
+def check(check_id: str, **grading: Any) -> Check:
+    """The check of the kernel side's inputs for ``check_id``, with the
+    grader's tolerances, mistakes and judge."""
+    inputs = kernel_inputs.find(check_id)
+    if inputs is None:
+        raise ValueError(f"the kernel side has no inputs for check {check_id!r}")
+    return Check(check_id, inputs.function, inputs.calls, **grading)
 
 
 _REGISTRY: dict[str, Check] = {}
 
 
 def register(*checks: Check) -> None:
-    for check in checks:
-        if check.check_id in _REGISTRY:
-            raise ValueError(f"check {check.check_id!r} is registered twice")
-        _REGISTRY[check.check_id] = check
+    for one in checks:
+        if one.check_id in _REGISTRY:
+            raise ValueError(f"check {one.check_id!r} is registered twice")
+        _REGISTRY[one.check_id] = one
 
 
+@functools.cache
 def _load_chapters() -> None:
-    """Import every chapter module (``grader_tests.chNN_*``) once."""
-    import grader_tests
+    """Import every chapter module (``grader_tests.chapters.chNN_*``) once."""
+    import grader_tests.chapters
 
-    for info in pkgutil.iter_modules(grader_tests.__path__):
+    for info in pkgutil.iter_modules(grader_tests.chapters.__path__):
         if info.name.startswith("ch"):
-            importlib.import_module(f"grader_tests.{info.name}")
+            importlib.import_module(f"grader_tests.chapters.{info.name}")
 
 
 def all_checks() -> dict[str, Check]:
-    if not _REGISTRY:
-        _load_chapters()
+    # Loaded once even when a chapter was imported on its own beforehand.
+    _load_chapters()
     return dict(_REGISTRY)
 
 

@@ -11,7 +11,8 @@ from typing import Any, Optional
 
 import numpy as np
 
-from grader_tests.checks import Check, Mistake, call_with_warnings
+from grader_tests.checks import Check, Mistake
+from grader_tests.kernel.record import call_with_warnings
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 

@@ -34,7 +34,7 @@ from traitlets import Integer
 from grader_tests.checks import Check, find
 from grader_tests.judge import judge
 from grader_tests.kernel_client import ReadyKernelClient
-from grader_tests.record import RECORD_DIR
+from grader_tests.kernel.record import RECORD_DIR
 from grader_tests.reference import load_reference
 
 FAILURE_NAME = "GradingFailure"

@@ -8,7 +8,7 @@ import pytest
 
 from grader_tests.checks import find
 from grader_tests.judge import judge
-from grader_tests.record import RECORD_DIR, record
+from grader_tests.kernel.record import RECORD_DIR, record
 from grader_tests.reference import execute_reference_cells, load_reference
 
 import simulated_class as sim

@@ -16,8 +16,8 @@ import nbformat
 from nbformat.v4 import new_code_cell
 
 from dlcourse.release import nbgrader_env
-from grader_tests.checks import call_with_warnings, find
-from grader_tests.record import RECORD_DIR, encode
+from grader_tests.checks import find
+from grader_tests.kernel.record import RECORD_DIR, call_with_warnings, encode
 from grader_tests.reference import load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,8 +117,8 @@ def fake_output_files(chapter: str, folder: Path):
     (folder / RECORD_DIR).mkdir(parents=True, exist_ok=True)
     for check_id, text in records.items():
         (folder / RECORD_DIR / f"{check_id}.json").write_text(text)
-    writer = ("import grader_tests.record, os, json\n"
-              "grader_tests.record.record = lambda *args, **kwargs: None\n"
+    writer = ("import grader_tests.kernel.record, os, json\n"
+              "grader_tests.kernel.record.record = lambda *args, **kwargs: None\n"
               f"RECORDS = {records!r}\n"
               f"os.makedirs({RECORD_DIR!r}, exist_ok=True)\n"
               "for name, text in RECORDS.items():\n"

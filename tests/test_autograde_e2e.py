@@ -179,7 +179,7 @@ def test_feedback_names_the_mistakes(graded_class):
 def test_feedback_hides_tests_and_grader_paths(graded_class, student):
     chapter, course, _, _ = graded_class
     text = feedback_of(course, chapter, student)
-    hidden_code = ("BEGIN HIDDEN TESTS", "from grader_tests.record import record")
+    hidden_code = ("BEGIN HIDDEN TESTS", "from grader_tests.kernel.record import record")
     grader_paths = ("site-packages", str(ROOT), str(course))
     for secret in hidden_code + grader_paths:
         assert secret not in text, f"feedback of {student} shows {secret!r}"

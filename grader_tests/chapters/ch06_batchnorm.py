@@ -1,17 +1,18 @@
-"""Chapter 6 (data normalization and Batch Normalization): grader-chosen
-inputs and known mistakes.
+"""Grader side: chapter 6 (data normalization and Batch Normalization),
+known mistakes and judges.
 
 Every function of this chapter returns a tuple (scaled train and test sets,
 ``(out, cache)``, ``(dx, dgamma, dbeta)``, ...). A mistake usually spoils one
 item and leaves the others right, and students store caches in slightly
 different ways, so the judge here compares item by item and names every
-known mistake whose output shares a wrong item with the student's.
+known mistake whose output shares a wrong item with the student's. The
+inputs are the kernel side's (``grader_tests.kernel.inputs.ch06_batchnorm``).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from grader_tests.checks import Check, Mistake, register
+from grader_tests.checks import Mistake, check, register
 from grader_tests.judge import compare, first_match
 
 RTOL, ATOL = 1e-7, 1e-9
@@ -41,89 +42,8 @@ def _name(mistakes, args, index, item):
     return mistake.name if mistake else None
 
 
-def _check(check_id, function, calls, labels, *mistakes):
-    return Check(check_id, function, calls, rtol=RTOL, atol=ATOL, mistakes=mistakes,
-                 judge=_itemwise(labels, mistakes))
-
-
-# ---- grader-chosen inputs ----
-
-def _features(rng, n, d):
-    """Columns on very different scales, like age, income and a ratio."""
-    loc = rng.normal(scale=50.0, size=d)
-    scale = 10.0 ** rng.uniform(-1, 3, size=d)
-    return loc + scale * rng.normal(size=(n, d))
-
-
-def _split_calls(rng):
-    calls = []
-    for n, m, d in [(20, 5, 3), (8, 3, 1), (30, 10, 4)]:
-        train = _features(rng, n, d)
-        test = train[:m] * 1.3 + 2.0  # a test split whose own statistics differ
-        calls.append((train, test))
-    return calls
-
-
-def _state(rng, d, momentum=0.1, eps=1e-5, fresh=True):
-    mean = np.zeros(d) if fresh else rng.normal(size=d)
-    var = np.ones(d) if fresh else rng.uniform(0.5, 3.0, size=d)
-    return {"running_mean": mean, "running_var": var, "momentum": momentum, "eps": eps}
-
-
-def _affine_params(rng, d):
-    return rng.normal(loc=1.0, scale=0.5, size=d), rng.normal(size=d)
-
-
-def _train_calls(rng):
-    calls = []
-    for n, d, eps in [(8, 3, 1e-5), (5, 5, 1e-5), (2, 4, 1e-5), (16, 2, 1e-2)]:
-        x = rng.normal(loc=rng.normal(size=d), scale=rng.uniform(0.5, 2.0, size=d), size=(n, d))
-        calls.append((x, *_affine_params(rng, d), _state(rng, d, eps=eps), "train"))
-    return calls
-
-
-def _eval_calls(rng):
-    calls = []
-    for n, d in [(6, 3), (1, 4), (10, 2)]:  # one example alone: inference on a single input
-        x = rng.normal(scale=1.5, size=(n, d))
-        calls.append((x, *_affine_params(rng, d), _state(rng, d, eps=1e-3, fresh=False), "eval"))
-    return calls
-
-
-def _running_calls(rng):
-    calls = []
-    for sizes, d, momentum in [((6, 6, 4, 9), 3, 0.1), ((3, 5), 2, 0.3), ((8,), 4, 0.1)]:
-        loc = rng.normal(scale=2.0, size=d)
-        batches = [rng.normal(loc=loc, scale=1.5, size=(n, d)) for n in sizes]
-        calls.append((batches, *_affine_params(rng, d), momentum, 1e-5))
-    return calls
-
-
-def _backward_calls(rng):
-    calls = []
-    for n, d in [(4, 3), (7, 2), (2, 5), (5, 5)]:
-        x = rng.normal(loc=1.0, scale=2.0, size=(n, d))
-        gamma = rng.normal(size=d)
-        cache = (x, gamma, x.mean(axis=0), x.var(axis=0), 1e-5)
-        calls.append((rng.normal(size=(n, d)), cache))
-    return calls
-
-
-def _layernorm_calls(rng):
-    calls = [(rng.normal(loc=3.0, scale=2.0, size=(n, d)), *_affine_params(rng, d)) for n, d in [(4, 5), (1, 3), (6, 2)]]
-    x = rng.normal(size=(3, 4))
-    calls.append((x, *_affine_params(rng, 4), 1e-2))
-    return calls
-
-
-def _deep_calls(rng):
-    n, d, depth = 32, 16, 5
-    x = rng.normal(size=(n, d))
-    calls = []
-    for scale in (0.2, 1.0, 4.0):
-        weights = [rng.normal(scale=scale / np.sqrt(d), size=(d, d)) for _ in range(depth)]
-        calls += [(x, weights, False), (x, weights, True)]
-    return calls
+def _check(check_id, labels, *mistakes):
+    return check(check_id, rtol=RTOL, atol=ATOL, mistakes=mistakes, judge=_itemwise(labels, mistakes))
 
 
 # ---- known wrong implementations (written independently of the reference) ----
@@ -227,12 +147,12 @@ BACKWARD_MISTAKES = (
 )
 
 register(
-    _check("test_min_max_scale", "min_max_scale", _split_calls, ("train_scaled", "test_scaled"),
+    _check("test_min_max_scale", ("train_scaled", "test_scaled"),
            Mistake(OWN_TEST, lambda tr, te: _min_max(tr, te, own_test=True)),
            Mistake("min and max taken over the whole array instead of per feature (axis=0)",
                    lambda tr, te: _min_max(tr, te, global_stats=True)),
            Mistake("divided by max instead of (max - min)", lambda tr, te: _min_max(tr, te, by_max=True))),
-    _check("test_standardize", "standardize", _split_calls, ("train_scaled", "test_scaled"),
+    _check("test_standardize", ("train_scaled", "test_scaled"),
            Mistake(OWN_TEST, lambda tr, te: _standardize(tr, te, own_test=True)),
            Mistake("unbiased standard deviation (ddof=1): standardize with the biased one, divide by N",
                    lambda tr, te: _standardize(tr, te, ddof=1)),
@@ -240,33 +160,33 @@ register(
                    lambda tr, te: _standardize(tr, te, global_stats=True)),
            Mistake("divided by the variance instead of the standard deviation",
                    lambda tr, te: _standardize(tr, te, by_var=True))),
-    _check("test_batchnorm_forward_train", "batchnorm_forward", _train_calls, BN_ITEMS,
+    _check("test_batchnorm_forward_train", BN_ITEMS,
            Mistake(UNBIASED, lambda *a: _bn(*a, ddof=1)),
            Mistake(EPS_OUTSIDE, lambda *a: _bn(*a, eps_inside=False)),
            Mistake("normalized each row over its features (axis=1): that is LayerNorm; BatchNorm normalizes "
                    "each feature over the batch (axis=0)", lambda *a: _bn(*a, axis=1))),
-    _check("test_batchnorm_running_stats", "running_statistics", _running_calls, ("running_mean", "running_var"),
+    _check("test_batchnorm_running_stats", ("running_mean", "running_var"),
            Mistake("running momentum reversed: running = (1 - momentum) * running + momentum * batch",
                    _running(reverse=True)),
            Mistake("batch statistics used at eval: eval mode must not update the running statistics",
                    _running(eval_batch=True)),
            Mistake("running variance stored biased: PyTorch stores the unbiased batch variance (ddof=1) in running_var",
                    _running(running_ddof=0))),
-    _check("test_batchnorm_forward_eval", "batchnorm_forward", _eval_calls, BN_ITEMS,
+    _check("test_batchnorm_forward_eval", BN_ITEMS,
            Mistake("batch statistics used at eval: normalize with state's running_mean and running_var",
                    lambda *a: _bn(*a, eval_batch=True)),
            Mistake(EPS_OUTSIDE, lambda *a: _bn(*a, eps_inside=False))),
-    _check("test_batchnorm_backward", "batchnorm_backward", _backward_calls, ("dx", "dgamma", "dbeta"),
+    _check("test_batchnorm_backward", ("dx", "dgamma", "dbeta"),
            *BACKWARD_MISTAKES),
-    _check("test_batchnorm_backward_compact", "batchnorm_backward_compact", _backward_calls, ("dx", "dgamma", "dbeta"),
+    _check("test_batchnorm_backward_compact", ("dx", "dgamma", "dbeta"),
            *BACKWARD_MISTAKES),
-    _check("test_layernorm_forward", "layernorm_forward", _layernorm_calls,
+    _check("test_layernorm_forward",
            ("out", "cache (x, gamma, mu, var, eps) with mu and var of shape (N, 1)"),
            Mistake("normalized over the batch (axis=0): that is BatchNorm; LayerNorm normalizes each row over "
                    "its features (axis=1)", lambda *a: _layernorm(*a, axis=0)),
            Mistake(UNBIASED, lambda *a: _layernorm(*a, ddof=1)),
            Mistake(EPS_OUTSIDE, lambda *a: _layernorm(*a, eps_inside=False))),
-    _check("test_activation_statistics", "activation_statistics", _deep_calls, ("means", "stds", "activations"),
+    _check("test_activation_statistics", ("means", "stds", "activations"),
            Mistake("BatchNorm placed after the activation: normalize the pre-activation z = h @ W, then apply tanh",
                    lambda *a: _deep(*a, after_activation=True)),
            Mistake("statistics of the pre-activations z instead of the activations tanh(z)",

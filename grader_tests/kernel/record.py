@@ -1,4 +1,4 @@
-"""Kernel side of the trusted comparison.
+"""Kernel side of the trusted comparison: the recorder.
 
 The hidden part of a graded test cell calls ``record(check_id, globals())``.
 It runs the student's function on the check's grader-chosen arguments and
@@ -12,15 +12,30 @@ left entirely to the grader.
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
-from typing import Any
+import warnings
+from typing import Any, Callable
 
 import numpy as np
 
-from grader_tests.checks import call_with_warnings, find
+from grader_tests.kernel.inputs import find, make_calls
 
 RECORD_DIR = ".grader_records"
+
+
+def call_with_warnings(function: Callable, args: tuple) -> tuple[Any, list[str]]:
+    """Call on a copy of the arguments; return the output and numpy's warnings.
+
+    Underflow is left silent, as numpy's default does: exp(-1000) == 0.0 is
+    the right answer, not a mistake.
+    """
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
+        warnings.simplefilter("always")
+        output = function(*copy.deepcopy(args))
+    return output, [f"{w.category.__name__}: {w.message}" for w in caught]
 
 
 def encode(value: Any) -> dict:
@@ -51,15 +66,15 @@ def _run_one(function, args) -> dict:
 
 
 def record(check_id: str, namespace: dict) -> None:
-    check = find(check_id)
+    inputs = find(check_id)
     result: dict = {"check_id": check_id, "calls": []}
-    if check is None:
+    if inputs is None:
         result["fatal"] = f"unknown check {check_id!r}"
-    elif not callable(namespace.get(check.function)):
-        result["fatal"] = f"function {check.function}() is not defined; run its cell first"
+    elif not callable(namespace.get(inputs.function)):
+        result["fatal"] = f"function {inputs.function}() is not defined; run its cell first"
     else:
-        function = namespace[check.function]
-        result["calls"] = [_run_one(function, args) for args in check.make_calls()]
+        function = namespace[inputs.function]
+        result["calls"] = [_run_one(function, args) for args in make_calls(check_id, inputs.calls)]
     os.makedirs(RECORD_DIR, exist_ok=True)
     with open(os.path.join(RECORD_DIR, f"{check_id}.json"), "w") as file:
         json.dump(result, file)

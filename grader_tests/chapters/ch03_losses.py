@@ -1,86 +1,20 @@
-"""Chapter 3 (loss functions): grader-chosen inputs and known mistakes.
+"""Grader side: chapter 3 (loss functions), known mistakes.
 
-Inputs include the cases where careless code breaks: exact zero residuals
-(MAE's kink, RMSE's 0 / 0), probabilities of exactly 0 and 1, logits of
-+-1000, and square (N == C) batches where an index mix-up still has the right
-shape. Every wrong implementation below is one students write; the grader
-names it when a submission behaves exactly like it.
+Every wrong implementation below is one students write; the grader names it
+when a submission behaves exactly like it. The inputs are the kernel side's
+(``grader_tests.kernel.inputs.ch03_losses``).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from grader_tests.checks import Check, Mistake, register
-
-# A row vector, matrices with N != D, a single entry.
-SHAPES = [(7,), (4, 3), (1,), (2, 5)]
-# (N, C) with N != C, plus a square batch where log_probs[:, y] has the right size.
-CLASS_SHAPES = [(5, 3), (8, 4), (2, 6), (4, 4)]
+from grader_tests.checks import Mistake, check, register
 
 
-def _pairs(rng, shapes=SHAPES):
-    return [(rng.normal(size=s), rng.normal(size=s)) for s in shapes]
-
-
-def _pairs_with_zero_residuals(rng):
-    target = rng.normal(size=(4, 3))
-    pred = target + rng.normal(size=(4, 3)) * (rng.random(size=(4, 3)) < 0.5)  # about half exactly equal
-    return [(pred, target), (target.copy(), target), (np.array([1.0, 2.0, 2.0]), np.array([1.0, 1.0, 3.0]))]
-
-
-def _rmse_calls(rng):
-    same = rng.normal(size=(3, 2))
-    return _pairs(rng) + [(same, same.copy())]
-
-
-def _probability_calls(rng):
-    calls = [(rng.uniform(0.05, 0.95, size=s), rng.integers(0, 2, size=s).astype(np.float64)) for s in SHAPES[:3]]
-    calls.append((rng.uniform(0.05, 0.95, size=(6,)), rng.uniform(0.0, 1.0, size=(6,))))  # soft targets
-    return calls
-
-
-def _extreme_probability_calls(rng):
-    p = np.array([0.0, 1.0, 0.0, 1.0, 0.3])
-    t = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
-    return [(p[:2].copy(), t[:2].copy()), (p.copy(), t.copy()), (p.copy(), t.copy(), 1e-3)]
-
-
-def _logit_calls(rng):
-    return [(rng.normal(scale=3.0, size=s), rng.integers(0, 2, size=s).astype(np.float64)) for s in SHAPES[:3]]
-
-
-def _large_logit_calls(rng):
-    z = np.array([1000.0, -1000.0, 1000.0, -1000.0, 2.0])
-    return [(z.copy(), np.array([0.0, 1.0, 1.0, 0.0, 1.0])), (np.array([[-1500.0, 800.0]]), np.array([[0.0, 0.0]]))]
-
-
-def _logits(rng, shapes=CLASS_SHAPES):
-    return [rng.normal(scale=2.0, size=s) for s in shapes] + [np.array([[1000.0, 0.0, -1000.0], [3.0, 3.0, 3.0]])]
-
-
-def _labels_for(rng, logits):
-    return rng.integers(0, logits.shape[1], size=logits.shape[0])
-
-
-def _log_probs(z):
+def row_log_softmax(z):
+    """Row-wise log-softmax (also precomputed for the kernel: grader_tests.chapters.precompute)."""
     shifted = z - z.max(axis=1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-
-
-def _label_calls(rng):
-    return [(z, _labels_for(rng, z)) for z in _logits(rng)]
-
-
-def _nll_calls(rng):
-    return [(_log_probs(z), y) for z, y in _label_calls(rng)]
-
-
-def _one_hot_calls(rng):
-    return [(z, np.eye(z.shape[1])[y]) for z, y in _label_calls(rng)]
-
-
-def _soft_calls(rng):
-    return [(z, rng.dirichlet(np.ones(z.shape[1]), size=z.shape[0])) for z in _logits(rng)]
 
 
 # ---- known wrong implementations (written independently of the reference) ----
@@ -186,7 +120,7 @@ SUM_NOT_MEAN = "the loss was summed over the batch instead of averaged"
 def _softmax_ce(z, labels, *, stable=True, loss_pick="rows", grad="onehot", scale=None, reduce=np.mean):
     n = z.shape[0]
     if stable:
-        log_p = _log_probs(z)
+        log_p = row_log_softmax(z)
         p = np.exp(log_p)
     else:
         p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
@@ -206,7 +140,7 @@ def _ce_targets(z, targets, *, mean_all=False, argmax=False, scale=None, stable=
     n = z.shape[0]
     if argmax:
         targets = np.eye(z.shape[1])[np.argmax(targets, axis=1)]
-    log_p = _log_probs(z) if stable else np.log(np.exp(z) / np.exp(z).sum(axis=1, keepdims=True))
+    log_p = row_log_softmax(z) if stable else np.log(np.exp(z) / np.exp(z).sum(axis=1, keepdims=True))
     loss = -np.mean(targets * log_p) if mean_all else -np.sum(targets * log_p) / n
     return float(loss), (np.exp(log_p) - targets) / (n if scale is None else scale)
 
@@ -244,10 +178,10 @@ def _common_mistakes(kind, factor):
 
 
 register(
-    Check("test_mse", "mse", _pairs,
+    check("test_mse",
           mistakes=MSE_MISTAKES + _common_mistakes("squared", 2.0)),
-    Check("test_mae", "mae", _pairs, mistakes=_common_mistakes("absolute", 1.0)),
-    Check("test_mae_at_zero", "mae", _pairs_with_zero_residuals,
+    check("test_mae", mistakes=_common_mistakes("absolute", 1.0)),
+    check("test_mae_at_zero",
           mistakes=(Mistake("the MAE gradient at a zero residual is undefined (0 / 0 = nan): take the subgradient 0 "
                             "(np.sign(0) == 0)", _mae_at_zero("nan")),
                     Mistake("the MAE gradient at a zero residual was taken as +1: use the subgradient 0",
@@ -256,7 +190,7 @@ register(
                             _mae_at_zero(-1.0)),
                     Mistake("the gradient has the wrong sign: it is with respect to the prediction, so use "
                             "sign(pred - target)", _regression("absolute", sign=-1.0)))),
-    Check("test_rmse", "rmse", _rmse_calls,
+    check("test_rmse",
           mistakes=(Mistake("0 / 0 when every residual is 0: return a zero gradient when the loss is 0",
                             _rmse_variant(lambda r, loss: r / (r.size * loss))),
                     Mistake("the gradient of MSE was returned: RMSE = sqrt(MSE) needs the chain-rule factor "
@@ -264,9 +198,9 @@ register(
                     Mistake("the ½ of d sqrt(u)/du = 1 / (2 sqrt(u)) was dropped: the gradient is r / (N * RMSE)",
                             _rmse_variant(lambda r, loss: 2.0 * r / (r.size * loss) if loss else 0.0 * r)),
                     Mistake(NOT_DIVIDED, _rmse_variant(lambda r, loss: r / loss if loss else 0.0 * r)))),
-    Check("test_bce", "binary_cross_entropy", _probability_calls, forbid_warnings=True,
+    check("test_bce", forbid_warnings=True,
           mistakes=(Mistake(SUM_NOT_MEAN, lambda p, t, eps=1e-12: _bce(p, t, eps, reduce=np.sum)),)),
-    Check("test_bce_extremes", "binary_cross_entropy", _extreme_probability_calls, forbid_warnings=True,
+    check("test_bce_extremes", forbid_warnings=True,
           mistakes=(Mistake("log(0) gives inf or nan: clip the probabilities to [eps, 1 - eps] before taking logs",
                             lambda p, t, eps=1e-12: _bce(p, t)),
                     Mistake("log(0) gives inf or nan: clip the probabilities to [eps, 1 - eps] before taking logs "
@@ -276,13 +210,13 @@ register(
                     Mistake("clipped with eps = 1e-7 (Keras' default) instead of the eps argument (default 1e-12)",
                             lambda p, t, eps=1e-12: _bce(p, t, 1e-7)),
                     Mistake(SUM_NOT_MEAN, lambda p, t, eps=1e-12: _bce(p, t, eps, reduce=np.sum)))),
-    Check("test_bce_logits", "binary_cross_entropy_with_logits", _logit_calls, forbid_warnings=True,
+    check("test_bce_logits", forbid_warnings=True,
           mistakes=(Mistake(NOT_DIVIDED, lambda z, t: (float(np.mean(_stable_entries(z, t))), _stable_sigmoid(z) - t)),
                     Mistake(SUM_NOT_MEAN + " (and the gradient lost its 1/N)",
                             lambda z, t: (float(np.sum(_stable_entries(z, t))), _stable_sigmoid(z) - t)),
                     Mistake("the gradient has the wrong sign: d/dz = sigmoid(z) - t",
                             _bce_logits(_stable_entries, grad_scale=-1.0)))),
-    Check("test_bce_logits_large", "binary_cross_entropy_with_logits", _large_logit_calls, forbid_warnings=True,
+    check("test_bce_logits_large", forbid_warnings=True,
           mistakes=(Mistake("overflow on large logits: exp(-z) overflows and log(0) follows; use "
                             "max(z, 0) - z * t + log1p(exp(-|z|))", _bce_logits(_sigmoid_then_log)),
                     Mistake("overflow on large logits: exp(-z) overflows for z = -1000; use "
@@ -290,7 +224,7 @@ register(
                     Mistake("the loss went through clipped probabilities, so it saturates at -log(eps) ≈ 27.6 "
                             "instead of growing like |z|: compute it from the logits",
                             _bce_logits(_sigmoid_then_clipped)))),
-    Check("test_log_softmax", "log_softmax", lambda rng: [(z,) for z in _logits(rng)], forbid_warnings=True,
+    check("test_log_softmax", forbid_warnings=True,
           mistakes=(Mistake("softmax without subtracting the row maximum: exp overflows on large logits",
                             _log_softmax_variant(shift=False)),
                     Mistake("log(softmax) as the log of the probabilities: a probability that underflows to 0 "
@@ -298,13 +232,13 @@ register(
                             _log_softmax_variant(log_of_probs=True)),
                     Mistake("normalised over the wrong axis: each ROW is one example's distribution (axis=1)",
                             _log_softmax_variant(axis=0)))),
-    Check("test_nll_loss", "nll_loss", _nll_calls,
+    check("test_nll_loss",
           mistakes=(Mistake(COLUMN_BLOCK, lambda lp, y: float(-np.mean(lp[:, y]))),
                     Mistake(ONE_HOT_MEAN, lambda lp, y: float(-np.mean(np.eye(lp.shape[1])[y] * lp))),
                     Mistake(SUM_NOT_MEAN, lambda lp, y: float(-np.sum(_picked(lp, y)))),
                     Mistake("the minus sign is missing: the loss is the NEGATIVE log-likelihood",
                             lambda lp, y: float(np.mean(_picked(lp, y)))))),
-    Check("test_softmax_ce", "softmax_cross_entropy", _label_calls, forbid_warnings=True,
+    check("test_softmax_ce", forbid_warnings=True,
           mistakes=(Mistake(NOT_DIVIDED, lambda z, y: _softmax_ce(z, y, scale=1.0)),
                     Mistake(SUM_NOT_MEAN, lambda z, y: _softmax_ce(z, y, scale=1.0, reduce=np.sum)),
                     Mistake("softmax without subtracting the row maximum: exp overflows on large logits",
@@ -315,8 +249,8 @@ register(
                     Mistake("the integer labels were subtracted as numbers (P - y); the gradient is P minus the "
                             "one-hot matrix of the labels", lambda z, y: _softmax_ce(z, y, grad="labels")),
                     Mistake(COLUMN_BLOCK, lambda z, y: _softmax_ce(z, y, loss_pick="columns")))),
-    Check("test_ce_one_hot", "cross_entropy", _one_hot_calls, forbid_warnings=True, mistakes=CE_MISTAKES),
-    Check("test_ce_soft", "cross_entropy", _soft_calls, forbid_warnings=True,
+    check("test_ce_one_hot", forbid_warnings=True, mistakes=CE_MISTAKES),
+    check("test_ce_soft", forbid_warnings=True,
           mistakes=CE_MISTAKES + (Mistake("the targets were turned into labels with argmax: right for one-hot rows "
                                           "only; soft targets need -sum(targets * log_softmax(logits), axis=1)",
                                           lambda z, t: _ce_targets(z, t, argmax=True)),)),

@@ -1,37 +1,22 @@
-"""Chapter 5 (regularization): grader-chosen inputs and known mistakes.
+"""Grader side: chapter 5 (regularization), known mistakes and judges.
 
 Penalties take a tuple of parameters such as (W1, b1, W2, b2) and penalize
 only the weight matrices (2-D arrays), never the biases (1-D arrays). Every
 wrong implementation below is one students write; the grader names it when a
 submission behaves exactly like it. The training check judges the trained
 weights by their validation error, computed here, because trained weights are
-not unique.
+not unique. The inputs are the kernel side's
+(``grader_tests.kernel.inputs.ch05_regularization``).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from grader_tests.checks import Check, Mistake, register
+from grader_tests.checks import Mistake, check, register
 from grader_tests.judge import compare
 
 
 # ---- penalties and the weight-decay step ----
-
-def _params(rng, zeros=False):
-    """(W1, b1, W2, b2) with shapes that tell weights from biases; optionally exact zeros."""
-    d, h, c = rng.integers(2, 6, size=3)
-    params = (rng.normal(size=(d, h)), rng.normal(size=(h,)), rng.normal(size=(h, c)), rng.normal(size=(c,)))
-    if zeros:
-        params[0][0, :] = 0.0  # where the L1 subgradient convention shows
-        params[2][:, 0] = 0.0
-    return params
-
-
-def _penalty_calls(zeros):
-    def calls(rng):
-        return [(_params(rng, zeros), lam) for lam in (0.1, 2.5, 0.01)]
-    return calls
-
 
 def _penalty(params, lam, value, slope, biases=False):
     """lam * sum(value(W)) and lam * slope(W) over the penalized arrays."""
@@ -52,30 +37,12 @@ def _sign_at_zero(value):
     return lambda w: np.where(w == 0, value, np.sign(w))
 
 
-def _sgd_calls(rng):
-    calls = []
-    for lr, wd in [(0.1, 0.01), (0.5, 0.2), (0.01, 1.0)]:
-        params = _params(rng)
-        calls.append((params, tuple(rng.normal(size=p.shape) for p in params), lr, wd))
-    return calls
-
-
 def _sgd(params, grads, lr, wd, decay_biases=False, decay=lambda p, lr, wd: lr * wd * p):
     return tuple(p - lr * g - (decay(p, lr, wd) if decay_biases or p.ndim >= 2 else 0.0)
                  for p, g in zip(params, grads))
 
 
 # ---- dropout ----
-
-SHAPES = [(6, 5), (40, 30), (3, 7)]
-
-
-def _dropout_calls(mode, ps=(0.5, 0.2, 0.8)):
-    def calls(rng):
-        return [(rng.normal(size=shape), p, mode, np.random.default_rng(rng.integers(1 << 30)))
-                for shape, p in zip(SHAPES, ps)]
-    return calls
-
 
 def _dropout(x, p, mode, rng, keep=lambda u, p: u >= p, scale=lambda p: 1.0 / (1.0 - p),
              eval_scale=lambda p: 1.0):
@@ -91,14 +58,6 @@ def _dropout_unscaled_mask(dtype):
         out, mask = _dropout(x, p, mode, rng)
         return out, (mask > 0).astype(dtype)
     return forward
-
-
-def _dropout_backward_calls(rng):
-    calls = []
-    for shape, p in zip(SHAPES, (0.5, 0.3, 0.75)):
-        keep = rng.random(shape) >= p
-        calls.append((rng.normal(size=shape), keep / (1.0 - p)))
-    return calls
 
 
 def _judge_dropout_backward(got, expected, args):
@@ -119,24 +78,6 @@ def _judge_dropout_backward(got, expected, args):
 
 
 # ---- early stopping ----
-
-# Validation losses with a known answer, then random walks.
-HAND_CURVES = [
-    ([1.0, 0.8, 0.7, 0.72, 0.71, 0.69, 0.75, 0.8, 0.9, 1.0], 3, 0.0),
-    ([1.0, 0.8, 0.7, 0.72, 0.71, 0.69, 0.75, 0.8, 0.9, 1.0], 3, 0.02),
-    ([1.0, 1.0, 1.0, 1.0, 1.0], 2, 0.0),
-    ([5.0, 4.0, 3.0, 2.0, 1.0], 1, 0.0),
-    ([1.0, 0.9, 0.95, 0.85, 0.9, 0.92, 0.8, 0.81, 0.82], 2, 0.0),
-]
-
-
-def _stopping_calls(rng):
-    calls = [(np.array(curve), patience, delta) for curve, patience, delta in HAND_CURVES]
-    for patience, delta in [(1, 0.0), (3, 0.01), (5, 0.0), (2, 0.05)]:
-        curve = 1.0 + np.cumsum(rng.normal(-0.02, 0.05, size=30))
-        calls.append((curve, patience, delta))
-    return calls
-
 
 def _replay(val_losses, patience, min_delta, improved, stop=lambda bad, patience: bad >= patience, best_if=None):
     """Stop epoch and best epoch of a tracker whose rules a mistake can replace."""
@@ -183,21 +124,9 @@ def _restored(val_losses, patience, min_delta, last=False):
 
 # ---- label smoothing and noise ----
 
-def _one_hot_calls(rng):
-    calls = []
-    for n, c, eps in [(4, 3, 0.1), (6, 10, 0.2), (1, 2, 0.5), (5, 4, 0.0)]:
-        calls.append((np.eye(c)[rng.integers(0, c, size=n)], eps))
-    return calls
-
-
 def _smooth(one_hot, eps, on=lambda eps, c: 1.0 - eps + eps / c, off=lambda eps, c: eps / c):
     c = one_hot.shape[1]
     return np.where(one_hot == 1.0, on(eps, c), off(eps, c))
-
-
-def _noise_calls(rng):
-    return [(rng.normal(size=shape), std, np.random.default_rng(rng.integers(1 << 30)))
-            for shape, std in [((5, 3), 0.1), ((20,), 2.0), ((4, 4), 0.0), ((3, 2), 0.5)]]
 
 
 def _noise(x, std, rng, scale=lambda std: std, keep_x=True):
@@ -206,23 +135,6 @@ def _noise(x, std, rng, scale=lambda std: std, keep_x=True):
 
 
 # ---- training a small over-parameterised network ----
-
-N_FEATURES, HIDDEN, STEPS, LEARNING_RATE = 30, 100, 1000, 0.02
-
-
-def _regression(n, rng):
-    X = rng.normal(size=(n, N_FEATURES))
-    return X, X[:, :3] @ np.array([[1.0], [-1.0], [0.5]]) + rng.normal(size=(n, 1))
-
-
-def _train_calls(weight_decay):
-    def calls(rng):
-        X, y = _regression(30, rng)
-        X_val, y_val = _regression(200, rng)
-        return [(X, y, X_val, y_val, HIDDEN, LEARNING_RATE, STEPS, weight_decay, 0.0,
-                 np.random.default_rng(rng.integers(1 << 30)))]
-    return calls
-
 
 def _mse(params, X, y):
     W1, b1, W2, b2 = params
@@ -275,7 +187,7 @@ def _judge_regularized(got, expected, args):
 
 
 register(
-    Check("test_l2_penalty", "l2_penalty", _penalty_calls(zeros=False),
+    check("test_l2_penalty",
           mistakes=(Mistake("the penalty was not scaled by lambda", lambda params, lam: _l2(params, 1.0)),
                     Mistake("the biases were penalized too: only weight matrices (2-D arrays) are",
                             lambda params, lam: _l2(params, lam, biases=True)),
@@ -283,7 +195,7 @@ register(
                             lambda params, lam: (_l2(params, lam)[0], _l2(params, 2.0 * lam)[1])),
                     Mistake("the penalty is (lambda/2) * sum(W**2): the 1/2 was left out",
                             lambda params, lam: (_l2(params, 2.0 * lam)[0], _l2(params, lam)[1])))),
-    Check("test_l1_penalty", "l1_penalty", _penalty_calls(zeros=True),
+    check("test_l1_penalty",
           mistakes=(Mistake("the L1 gradient at 0 was taken as +1; this course uses the subgradient 0 (np.sign)",
                             lambda params, lam: _l1(params, lam, _sign_at_zero(1.0))),
                     Mistake("the L1 gradient at 0 was taken as -1; this course uses the subgradient 0 (np.sign)",
@@ -291,7 +203,7 @@ register(
                     Mistake("the penalty was not scaled by lambda", lambda params, lam: _l1(params, 1.0)),
                     Mistake("the biases were penalized too: only weight matrices (2-D arrays) are",
                             lambda params, lam: _l1(params, lam, biases=True)))),
-    Check("test_sgd_weight_decay", "sgd_weight_decay_step", _sgd_calls,
+    check("test_sgd_weight_decay",
           mistakes=(Mistake("weight decay was applied to the biases too: only weight matrices (2-D arrays) decay",
                             lambda *a: _sgd(*a, decay_biases=True)),
                     Mistake("the decay term was not multiplied by the learning rate: W - lr * (dW + wd * W)",
@@ -300,7 +212,7 @@ register(
                             lambda *a: _sgd(*a, decay=lambda p, lr, wd: lr * p)),
                     Mistake("the decay was added with the wrong sign: it must shrink the weights",
                             lambda *a: _sgd(*a, decay=lambda p, lr, wd: -lr * wd * p)))),
-    Check("test_dropout_forward_train", "dropout_forward", _dropout_calls("train"),
+    check("test_dropout_forward_train",
           mistakes=(Mistake("no inverted scaling: kept units must be multiplied by 1/(1-p) at training time",
                             lambda *a: _dropout(*a, scale=lambda p: 1.0)),
                     Mistake("p was treated as the keep probability; p is the probability of DROPPING a unit",
@@ -311,15 +223,15 @@ register(
                               "out = x * mask", _dropout_unscaled_mask(dtype)) for dtype in (np.float64, bool)),
                     Mistake("units were kept where u < 1 - p; keep exactly those with rng.random(x.shape) >= p",
                             lambda *a: _dropout(*a, keep=lambda u, p: u < 1.0 - p)))),
-    Check("test_dropout_forward_eval", "dropout_forward", _dropout_calls("eval"),
+    check("test_dropout_forward_eval",
           mistakes=(Mistake("dropout was applied at evaluation time: in eval mode the layer is the identity",
                             lambda x, p, mode, rng: _dropout(x, p, "train", rng)),
                     Mistake("the output was scaled by (1-p) at evaluation time; with inverted dropout the "
                             "scaling happens only during training", lambda *a: _dropout(*a, eval_scale=lambda p: 1.0 - p)),
                     Mistake("the output was scaled by 1/(1-p) at evaluation time; in eval mode the layer is the identity",
                             lambda *a: _dropout(*a, eval_scale=lambda p: 1.0 / (1.0 - p))))),
-    Check("test_dropout_backward", "dropout_backward", _dropout_backward_calls, judge=_judge_dropout_backward),
-    Check("test_early_stopping", "early_stopping_epochs", _stopping_calls,
+    check("test_dropout_backward", judge=_judge_dropout_backward),
+    check("test_early_stopping",
           mistakes=(Mistake("patience off by one: stop once patience epochs in a row have not improved, not patience + 1",
                             _stopping(stop=lambda bad, patience: bad > patience)),
                     Mistake("min_delta was ignored: an improvement must beat the best loss by more than min_delta",
@@ -335,11 +247,11 @@ register(
                     Mistake("the best epoch moved on an improvement smaller than min_delta; only a real improvement "
                             "updates the best loss, epoch and weights",
                             _stopping(best_if=lambda loss, best: loss < best)))),
-    Check("test_early_stopping_restore", "early_stopping_restored", _stopping_calls,
+    check("test_early_stopping_restore",
           mistakes=(Mistake("the last weights were restored instead of the best: store copies of the best weights "
                             "(w.copy()) and write them back in place (w[...] = best)",
                             lambda *a: _restored(*a, last=True)),)),
-    Check("test_smooth_labels", "smooth_labels", _one_hot_calls,
+    check("test_smooth_labels",
           mistakes=(Mistake("wrong share per class: every class, the true one included, gets eps / C "
                             "(C classes), so the true class gets 1 - eps + eps / C",
                             lambda y, eps: _smooth(y, eps, on=lambda e, c: 1.0 - e, off=lambda e, c: e / (c - 1))),
@@ -348,12 +260,12 @@ register(
                     Mistake("wrong share per class: the true class must also receive its eps / C, so rows sum to 1",
                             lambda y, eps: _smooth(y, eps, on=lambda e, c: 1.0 - e)),
                     Mistake("eps and 1 - eps were swapped", lambda y, eps: _smooth(y, 1.0 - eps)))),
-    Check("test_add_gaussian_noise", "add_gaussian_noise", _noise_calls,
+    check("test_add_gaussian_noise",
           mistakes=(Mistake("std was used as the variance: the noise is std * rng.standard_normal(x.shape)",
                             lambda *a: _noise(*a, scale=np.sqrt)),
                     Mistake("the noise was scaled by std**2 (the variance) instead of std",
                             lambda *a: _noise(*a, scale=np.square)),
                     Mistake("the noise was returned without adding it to x", lambda *a: _noise(*a, keep_x=False)))),
-    Check("test_train_fits", "train_network", _train_calls(0.0), judge=_judge_fit),
-    Check("test_train_regularized", "train_network", _train_calls(0.1), judge=_judge_regularized),
+    check("test_train_fits", judge=_judge_fit),
+    check("test_train_regularized", judge=_judge_regularized),
 )

@@ -1,0 +1,150 @@
+"""Kernel side: chapter 4 (optimizers and schedules), the grader-chosen inputs.
+
+Each update rule is called for one step on states a real run could reach
+(the zero initial state and states in the middle of a run), with
+hyper-parameters chosen so that every known mistake changes the result: a
+large eps where the place of eps is tested, small t where the bias correction
+matters. ``optimize`` is run with update rules written here, none of which is
+a rule the course grades.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+SHAPES = [(3,), (4, 5), (2, 1, 3)]
+
+
+def _step_calls(make_state, hyper):
+    """For each shape: (w, dw, state, *hyper) with a grader-chosen state."""
+    def calls(rng):
+        return [(rng.normal(size=shape), rng.normal(size=shape), make_state(rng, shape), *values)
+                for shape, values in zip(SHAPES, hyper)]
+    return calls
+
+
+def _no_state(rng, shape):
+    return ()
+
+
+def _velocity(rng, shape):
+    return rng.normal(size=shape)
+
+
+def _squares(rng, shape):
+    return rng.uniform(0.0, 2.0, size=shape)
+
+
+def _tiny_gradient_calls(rng):
+    """Gradients near eps, where eps inside or outside the square root differs."""
+    return [(rng.normal(size=(4,)), rng.normal(scale=0.05, size=(4,)), rng.uniform(0.0, 0.01, size=(4,)), 0.1, 0.9, 0.01)]
+
+
+def _adagrad_calls(rng):
+    return (_step_calls(_squares, [(0.1, 1e-10), (0.5, 1e-10), (0.03, 1e-10)])(rng)
+            + [call[:4] + (0.05,) for call in _tiny_gradient_calls(rng)])
+
+
+def _rmsprop_calls(rng):
+    return (_step_calls(_squares, [(0.1, 0.99, 1e-8), (0.5, 0.9, 1e-8), (0.03, 0.5, 1e-8)])(rng)
+            + _tiny_gradient_calls(rng))
+
+
+def _weights(rng):
+    return [(rng.normal(size=shape),) for shape in SHAPES]
+
+
+def _adam_state(rng, shape, t):
+    return rng.normal(scale=0.5, size=shape), rng.uniform(0.0, 1.0, size=shape), t
+
+
+def _adam_calls(steps_taken):
+    def calls(rng):
+        hyper = [(1e-3, 0.9, 0.999, 1e-8), (0.1, 0.8, 0.99, 0.05), (0.01, 0.5, 0.9, 1e-8)]
+        return [(rng.normal(size=shape), rng.normal(size=shape), _adam_state(rng, shape, t) if t else
+                 (np.zeros(shape), np.zeros(shape), 0), *values)
+                for shape, t, values in zip(SHAPES, steps_taken, hyper)]
+    return calls
+
+
+# ---- mini-batches: any shuffle from the given rng is right ----
+
+def _minibatch_calls(rng):
+    calls = []
+    for n, d, batch_size in [(20, 3, 5), (23, 2, 5), (7, 4, 10), (12, 1, 1)]:
+        X = rng.normal(size=(n, d))
+        X[:, 0] = np.arange(n)  # the first column names the row
+        calls.append((X, 10 * np.arange(n) + 3, batch_size, np.random.default_rng(rng.integers(1000))))
+    return calls
+
+
+# ---- schedules ----
+
+def _schedule_calls(extra):
+    def calls(rng):
+        return [(np.arange(0, 40), float(rng.uniform(0.01, 1.0)), *extra[0]),
+                (np.arange(3, 11).reshape(2, 4), float(rng.uniform(0.01, 1.0)), *extra[1]),
+                (7, 0.5, *extra[2])]
+    return calls
+
+
+def _cosine_calls(rng):
+    return _schedule_calls([(39, 0.001), (10, 0.05), (7, 0.0)])(rng) + [(np.arange(0, 21), 0.3, 20, 0.01)]
+
+
+# ---- the optimization loop, run with grader-written rules ----
+
+class Bowl:
+    """Gradient of f(w) = (w - c)^T A (w - c) / 2 + sin(w_1), a tilted, rotated bowl."""
+
+    def __init__(self, rng):
+        q = np.linalg.qr(rng.normal(size=(2, 2)))[0]
+        self.A = q @ np.diag([1.0, rng.uniform(5.0, 20.0)]) @ q.T
+        self.c = rng.normal(size=2)
+
+    def __call__(self, w):
+        return self.A @ (w - self.c) + np.array([np.cos(w[0]), 0.0])
+
+
+def _counting_init(w):
+    return np.zeros_like(w), 0
+
+
+def _counting_rule(w, dw, state, lr):
+    """A rule whose state matters: a running mean of the gradients so far."""
+    mean, count = state
+    mean = (count * mean + dw) / (count + 1)
+    return w - lr * (dw + mean), (mean, count + 1)
+
+
+def _no_steps_taken(w):
+    return 0
+
+
+def _shrinking_rule(w, dw, steps, lr, decay):
+    """Another rule whose state matters: a step size that shrinks by decay at
+    every step, the state counting the steps taken."""
+    return w - lr * decay ** steps * dw, steps + 1
+
+
+def _loop_calls(rng):
+    return [(Bowl(rng), rng.normal(size=2), _shrinking_rule, _no_steps_taken, 12, {"lr": 0.03, "decay": 0.8}),
+            (Bowl(rng), rng.normal(size=2), _counting_rule, _counting_init, 9, {"lr": 0.05}),
+            (Bowl(rng), rng.normal(size=2), _shrinking_rule, _no_steps_taken, 1, {"lr": 0.1, "decay": 0.5})]
+
+
+INPUTS = {
+    # epoch_batches (setup cell) collects the student's minibatches() generator into a tuple.
+    "test_minibatches": ("epoch_batches", _minibatch_calls),
+    "test_sgd": ("sgd", _step_calls(_no_state, [(0.1,), (0.5,), (0.03,)])),
+    "test_momentum": ("momentum", _step_calls(_velocity, [(0.1, 0.9), (0.5, 0.5), (0.03, 0.99)])),
+    "test_nesterov": ("nesterov", _step_calls(_velocity, [(0.1, 0.9), (0.5, 0.5), (0.03, 0.99)])),
+    "test_adagrad": ("adagrad", _adagrad_calls),
+    "test_rmsprop": ("rmsprop", _rmsprop_calls),
+    "test_adam_init": ("adam_init", _weights),
+    "test_adam_first_step": ("adam", _adam_calls([0, 0, 0])),
+    "test_adam_later_steps": ("adam", _adam_calls([1, 4, 9])),
+    "test_step_lr": ("step_lr", _schedule_calls([(10, 0.5), (3, 0.1), (7, 0.9)])),
+    "test_exponential_lr": ("exponential_lr", _schedule_calls([(0.95,), (0.5,), (0.9,)])),
+    "test_cosine_annealing_lr": ("cosine_annealing_lr", _cosine_calls),
+    "test_optimize": ("optimize", _loop_calls),
+}

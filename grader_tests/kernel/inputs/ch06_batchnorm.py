@@ -1,0 +1,97 @@
+"""Kernel side: chapter 6 (data normalization and Batch Normalization), the
+grader-chosen inputs."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _features(rng, n, d):
+    """Columns on very different scales, like age, income and a ratio."""
+    loc = rng.normal(scale=50.0, size=d)
+    scale = 10.0 ** rng.uniform(-1, 3, size=d)
+    return loc + scale * rng.normal(size=(n, d))
+
+
+def _split_calls(rng):
+    calls = []
+    for n, m, d in [(20, 5, 3), (8, 3, 1), (30, 10, 4)]:
+        train = _features(rng, n, d)
+        test = train[:m] * 1.3 + 2.0  # a test split whose own statistics differ
+        calls.append((train, test))
+    return calls
+
+
+def _state(rng, d, momentum=0.1, eps=1e-5, fresh=True):
+    mean = np.zeros(d) if fresh else rng.normal(size=d)
+    var = np.ones(d) if fresh else rng.uniform(0.5, 3.0, size=d)
+    return {"running_mean": mean, "running_var": var, "momentum": momentum, "eps": eps}
+
+
+def _affine_params(rng, d):
+    return rng.normal(loc=1.0, scale=0.5, size=d), rng.normal(size=d)
+
+
+def _train_calls(rng):
+    calls = []
+    for n, d, eps in [(8, 3, 1e-5), (5, 5, 1e-5), (2, 4, 1e-5), (16, 2, 1e-2)]:
+        x = rng.normal(loc=rng.normal(size=d), scale=rng.uniform(0.5, 2.0, size=d), size=(n, d))
+        calls.append((x, *_affine_params(rng, d), _state(rng, d, eps=eps), "train"))
+    return calls
+
+
+def _eval_calls(rng):
+    calls = []
+    for n, d in [(6, 3), (1, 4), (10, 2)]:  # one example alone: inference on a single input
+        x = rng.normal(scale=1.5, size=(n, d))
+        calls.append((x, *_affine_params(rng, d), _state(rng, d, eps=1e-3, fresh=False), "eval"))
+    return calls
+
+
+def _running_calls(rng):
+    calls = []
+    for sizes, d, momentum in [((6, 6, 4, 9), 3, 0.1), ((3, 5), 2, 0.3), ((8,), 4, 0.1)]:
+        loc = rng.normal(scale=2.0, size=d)
+        batches = [rng.normal(loc=loc, scale=1.5, size=(n, d)) for n in sizes]
+        calls.append((batches, *_affine_params(rng, d), momentum, 1e-5))
+    return calls
+
+
+def _backward_calls(rng):
+    """(dout, cache) with the cache (x, gamma, mu, var, eps) of a training batch."""
+    calls = []
+    for n, d in [(4, 3), (7, 2), (2, 5), (5, 5)]:
+        x = rng.normal(loc=1.0, scale=2.0, size=(n, d))
+        gamma = rng.normal(size=d)
+        cache = (x, gamma, x.mean(axis=0), x.var(axis=0), 1e-5)
+        calls.append((rng.normal(size=(n, d)), cache))
+    return calls
+
+
+def _layernorm_calls(rng):
+    calls = [(rng.normal(loc=3.0, scale=2.0, size=(n, d)), *_affine_params(rng, d)) for n, d in [(4, 5), (1, 3), (6, 2)]]
+    x = rng.normal(size=(3, 4))
+    calls.append((x, *_affine_params(rng, 4), 1e-2))
+    return calls
+
+
+def _deep_calls(rng):
+    n, d, depth = 32, 16, 5
+    x = rng.normal(size=(n, d))
+    calls = []
+    for scale in (0.2, 1.0, 4.0):
+        weights = [rng.normal(scale=scale / np.sqrt(d), size=(d, d)) for _ in range(depth)]
+        calls += [(x, weights, False), (x, weights, True)]
+    return calls
+
+
+INPUTS = {
+    "test_min_max_scale": ("min_max_scale", _split_calls),
+    "test_standardize": ("standardize", _split_calls),
+    "test_batchnorm_forward_train": ("batchnorm_forward", _train_calls),
+    "test_batchnorm_running_stats": ("running_statistics", _running_calls),
+    "test_batchnorm_forward_eval": ("batchnorm_forward", _eval_calls),
+    "test_batchnorm_backward": ("batchnorm_backward", _backward_calls),
+    "test_batchnorm_backward_compact": ("batchnorm_backward_compact", _backward_calls),
+    "test_layernorm_forward": ("layernorm_forward", _layernorm_calls),
+    "test_activation_statistics": ("activation_statistics", _deep_calls),
+}
