@@ -18,29 +18,46 @@ would otherwise cost the timeout once per remaining cell); the cells before
 it keep their scores. Each output's text is cut to ``max_output_chars``
 (nbgrader's LimitOutput counts lines only, so 50 MB printed in long lines
 would otherwise land in the graded notebook and the feedback).
+
+Every kernel runs in the allow-list sandbox of ``grader_tests.sandbox``, with
+whole-sandbox limits (``grader_tests.cgroups``), whoever starts the grading:
+``grade_class``, a stock ``nbgrader autograde`` or the formgrader's Autograde
+button. Where bubblewrap cannot run it refuses, unless grade_class was told
+``--allow-unsandboxed``. Records are read as untrusted files
+(``grader_tests.records``); an exception while judging one check fails that
+check only.
 """
 from __future__ import annotations
 
-import json
+import functools
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer
 
+from grader_tests import events, records, sandbox, untrusted_files
+from grader_tests.cgroups import KernelLimits
 from grader_tests.checks import Check, find
 from grader_tests.judge import judge
 from grader_tests.kernel_client import ReadyKernelClient
-from grader_tests.kernel.record import RECORD_DIR
 from grader_tests.reference import load_reference
 
 FAILURE_NAME = "GradingFailure"
 KERNEL_DIED = "the kernel died (it exited, crashed or ran out of memory or CPU time)"
 TIMED_OUT = "a cell ran longer than the time limit"
 TRUNCATED = "[output truncated by the grader:"
+LIMIT_HIT = "it hit the sandbox's limit on"
+# Set by grade_class --allow-unsandboxed: the one way to run a kernel outside the sandbox.
+ALLOW_UNSANDBOXED_VAR = "COURSE_ALLOW_UNSANDBOXED"
+REFUSAL = ("refusing to run student code outside the sandbox ({}); grade with "
+           "`python -m grader_tests.grade_class` (see the README's instructor guide)")
 
 
 def check_of(cell) -> Check | None:
@@ -80,29 +97,82 @@ def limit_output(cell, limit: int) -> None:
                 output.data[mime] = _cut(value, limit)
 
 
-def _read_record(path: Path):
+def verdict(check: Check, folder: Path | None, chapter: str) -> str | None:
+    """The trusted verdict on one check's record; any failure to read or
+    judge it fails this check alone."""
+    name = f"{check.function}()"
     try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
+        recorded = records.read(folder, check.check_id) if folder else None
+    except records.BadRecord as problem:
+        return f"{name}: {problem}."
+    try:
+        return judge(check, recorded, load_reference(chapter))
+    except Exception as error:  # a value the judge did not expect
+        return (f"{name}: the grader could not judge what it returned "
+                f"({type(error).__name__}); check the types the docstring asks for.")
+
+
+@functools.lru_cache(maxsize=None)
+def _sandbox_unavailable() -> str | None:
+    return sandbox.unavailable_reason()  # once per grading process, not per notebook
 
 
 class TrustedExecute(Execute):
     max_output_chars = Integer(100_000, help="characters kept of each output's text").tag(config=True)
 
-    def _records(self) -> Path:
-        return Path(self.resources.get("metadata", {}).get("path") or ".") / RECORD_DIR
+    def _sandboxed(self) -> bool:
+        reason = _sandbox_unavailable()
+        if reason is None:
+            return True
+        if os.environ.get(ALLOW_UNSANDBOXED_VAR) != "1":
+            raise RuntimeError(REFUSAL.format(reason))
+        return False
+
+    def _records_folder(self) -> Path | None:
+        """Where the kernel's working copy is, seen from this process."""
+        if self._limits is None:  # unsandboxed: the kernel ran in the notebook's folder
+            return Path(self.resources.get("metadata", {}).get("path") or ".")
+        root = sandbox.sandbox_root(self.km.provisioner.process.pid)
+        return root / sandbox.WORKDIR.lstrip("/") if root else None
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
         km.client_factory = ReadyKernelClient
+        if self._limits is not None:
+            km._kernel_spec = sandbox.kernel_spec(self._sandbox_limits)
+            # Unix sockets in a folder of their own: the sandbox needs no network.
+            km.transport = "ipc"
+            km.ip = str(Path(self._sockets) / "kernel")
         return km
+
+    async def async_start_new_kernel(self, **kwargs):
+        if self._limits is not None:
+            kwargs["env"] = {**os.environ, sandbox.CGROUPS_VAR: self._limits.env_value()}
+        await super().async_start_new_kernel(**kwargs)
+
+    # nbclient binds its synchronous wrappers to its own coroutines.
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def async_start_new_kernel_client(self):
+        client = await super().async_start_new_kernel_client()
+        if self._limits is not None:  # sockets are bound: no more files there
+            os.chmod(self._sockets, 0o755)
+        return client
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def preprocess(self, nb, resources=None, km=None):
         self._ran: set[int] = set()  # cells that were executed (by id)
         self._stopped: str | None = None
         self.resources = resources
-        shutil.rmtree(self._records(), ignore_errors=True)
+        self._limits: KernelLimits | None = None
+        if self._sandboxed():
+            self._sandbox_limits = sandbox.Limits.from_env(os.environ.get(sandbox.LIMITS_VAR))
+            self._limits = KernelLimits.create(f"course-kernel-{os.getpid()}-{id(nb)}",
+                                               self._sandbox_limits.memory_mb * 1024 * 1024,
+                                               self._sandbox_limits.processes)
+            self._sockets = tempfile.mkdtemp(prefix="course-kernel-")
+            os.chmod(self._sockets, 0o777)  # the kernel's user binds its sockets here
         try:
             return super().preprocess(nb, resources, km)
         except Exception:
@@ -121,15 +191,26 @@ class TrustedExecute(Execute):
                 name = f"{check.function}(): this" if check else "This"
                 apply_verdict(cell, f"{name} test cell did not run: the notebook stopped "
                                     f"before it{reason}.")
-            shutil.rmtree(self._records(), ignore_errors=True)
+            hits = []
+            if self._limits is not None:
+                hits = self._limits.hit()
+                self._limits.remove()
+                shutil.rmtree(self._sockets, ignore_errors=True)
+            grading = resources.get("nbgrader", {}) if resources else {}
+            events.emit(event="executed", student=grading.get("student"), chapter=grading.get("assignment"),
+                        stopped=self._stopped, limits=hits)
+
+    def _died(self) -> str:
+        hits = self._limits.hit() if self._limits is not None else []
+        return f"{KERNEL_DIED}; {LIMIT_HIT} {' and '.join(hits)}" if hits else KERNEL_DIED
 
     def _execute(self, cell, resources, index):
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             limit_output(cell, self.max_output_chars)
-            self._stopped = KERNEL_DIED
-            cell.outputs.insert(0, failure_output(f"The notebook stopped here: {KERNEL_DIED}."))
+            self._stopped = self._died()
+            cell.outputs.insert(0, failure_output(f"The notebook stopped here: {self._stopped}."))
             return cell, resources
         except CellTimeoutError:  # a kernel that ignores the interrupt stops answering
             cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue="", traceback=[]))
@@ -149,14 +230,16 @@ class TrustedExecute(Execute):
         check = check_of(cell)
         if check is None:
             return self._execute(cell, resources, index)
-        record_file = self._records() / f"{check.check_id}.json"
-        record_file.unlink(missing_ok=True)
+        self._delete_record(check)
         cell, resources = self._execute(cell, resources, index)
         if self._stopped:  # the cell holds the error that stopped the notebook
             return cell, resources
-        chapter = resources["nbgrader"]["assignment"]
-        message = judge(check, _read_record(record_file), load_reference(chapter))
-        if message:
-            self.log.info("%s: %s", check.check_id, message)
-        apply_verdict(cell, message)
+        apply_verdict(cell, verdict(check, self._records_folder(), resources["nbgrader"]["assignment"]))
         return cell, resources
+
+    def _delete_record(self, check: Check) -> None:
+        """Only the cell itself may write its record: whatever an earlier cell
+        left there goes (a link is removed, never followed)."""
+        folder = self._records_folder()
+        if folder is not None:
+            untrusted_files.remove(folder, f"{records.RECORD_DIR}/{check.check_id}.json")

@@ -1,0 +1,104 @@
+"""Reading one check's record, written by the student's kernel: untrusted input.
+
+``read(folder, check_id)`` opens ``<folder>/.grader_records/<check_id>.json``
+without following links, only as a regular file of at most ``MAX_BYTES``
+(the largest record the references produce is about 1 MB), parses it and
+checks its shape: every value ``judge.decode`` will turn into an array has a
+numeric dtype of at most 8 bytes and a shape that matches its data, so
+nothing in a record can make the grader allocate more than the file holds.
+It returns the record, or raises ``BadRecord`` saying what is wrong.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from grader_tests.kernel.record import RECORD_DIR
+from grader_tests.untrusted_files import Refused, read_bytes
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 8
+MAX_TEXT = 2000
+
+
+class BadRecord(Exception):
+    pass
+
+
+def read(folder: Path, check_id: str) -> dict | None:
+    """The record, None when there is none, or BadRecord."""
+    try:
+        data = read_bytes(folder, f"{RECORD_DIR}/{check_id}.json", MAX_BYTES)
+    except Refused as refused:
+        if str(refused) == "missing":
+            return None
+        raise BadRecord(f"the record file was refused: {refused}") from refused
+    try:
+        record = json.loads(data)
+    except (ValueError, RecursionError) as error:
+        raise BadRecord("the record file is not valid JSON") from error
+    _check_record(record)
+    return record
+
+
+def _text(value, what: str) -> None:
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise BadRecord(f"{what} is not a short text")
+
+
+def _check_record(record) -> None:
+    if not isinstance(record, dict) or not isinstance(record.get("calls", []), list):
+        raise BadRecord("the record is not a list of calls")
+    for key in ("check_id", "fatal"):
+        if record.get(key) is not None:
+            _text(record[key], key)
+    for entry in record.get("calls", []):
+        if not isinstance(entry, dict):
+            raise BadRecord("a call's entry is not an object")
+        if entry.get("error") is not None:
+            _text(entry["error"], "an error")
+        warnings = entry.get("warnings", [])
+        if not isinstance(warnings, list):
+            raise BadRecord("warnings are not a list")
+        for warning in warnings:
+            _text(warning, "a warning")
+        if entry.get("output") is not None:
+            _check_value(entry["output"], 0)
+
+
+def _check_value(encoded, depth: int) -> None:
+    if depth > MAX_DEPTH or not isinstance(encoded, dict):
+        raise BadRecord("a returned value is malformed")
+    if "tuple" in encoded:
+        items = encoded["tuple"]
+        if not isinstance(items, list):
+            raise BadRecord("a returned tuple is malformed")
+        for item in items:
+            _check_value(item, depth + 1)
+    elif "str" in encoded:
+        _text(encoded["str"], "a returned string")
+    elif "unsupported" in encoded:
+        _text(encoded["unsupported"], "a returned type")
+    else:
+        _check_array(encoded)
+
+
+def _check_array(encoded: dict) -> None:
+    try:
+        dtype = np.dtype(encoded["dtype"]) if isinstance(encoded.get("dtype"), str) else None
+    except (TypeError, ValueError):
+        dtype = None
+    if dtype is None or dtype.kind not in "biuf" or dtype.itemsize > 8 or dtype.shape:
+        raise BadRecord("a returned array has an unsupported dtype")
+    shape, data = encoded.get("shape"), encoded.get("data")
+    if not isinstance(shape, list) or len(shape) > 32 or \
+            not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
+        raise BadRecord("a returned array has a malformed shape")
+    if not isinstance(data, list) or math.prod(shape) != len(data):
+        raise BadRecord("a returned array's data does not match its shape")
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) or
+               dtype.kind == "b" and isinstance(x, bool) for x in data):
+        raise BadRecord("a returned array holds something other than numbers")
