@@ -1,23 +1,85 @@
 """grading_report.md: each student's score per chapter, then every flagged
-submission with the reason, read from what grading left behind."""
+submission with the reason, read from what grading left behind; and
+grades.csv made safe to open in a spreadsheet.
+
+Student ids, chapter and file names, LMS warnings and nbgrader's messages
+all come from outside the grader, so everything taken from them goes into
+the report through ``escape_md``: it cannot end a table cell or a line, start
+a link or emphasis, or open an HTML tag. Refused student folders are named
+only in repr form.
+"""
 from __future__ import annotations
 
 import csv
+import os
+import re
 from pathlib import Path
 
 import nbformat
 
 from grader_tests.lms_zip import Collected
 from grader_tests.preprocessors import KERNEL_DIED, TIMED_OUT, TRUNCATED
-from grader_tests.submissions import Submission, graded_unsandboxed
+from grader_tests.submissions import Intake, Submission, graded_unsandboxed, limits_hit, quarantined
 
 REPORT_FILE = "grading_report.md"
 LOG_FILE = "grading.log"  # what nbgrader printed while grading
+GRADES_FILE = "grades.csv"
+
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_BACKSLASHED = set("\\`*_[]()|")
+
+
+def _visible(char: str) -> str:
+    """A newline or other control character as its escape (\\n, \\x1b, ...)."""
+    return char if char.isprintable() else char.encode("unicode_escape").decode()
+
+
+def _inside_word(text: str, i: int) -> bool:
+    # An underscore between letters or digits never starts emphasis (so
+    # 01_nonlinearity stays as it is).
+    return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+def _escaped(text: str, i: int) -> str:
+    char = text[i]
+    if char in _ENTITIES:
+        return _ENTITIES[char]
+    if char == "_" and _inside_word(text, i):
+        return char
+    return "\\" + char if char in _BACKSLASHED else _visible(char)
+
+
+def escape_md(text: str) -> str:
+    """Text from outside the grader, safe inside a Markdown line or table cell."""
+    return "".join(_escaped(text, i) for i in range(len(text)))
+
+
+# A cell that is a plain number stays one, even with a sign (a score of -1.5).
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_cell(cell: str) -> str:
+    """A cell a spreadsheet cannot take for a formula (OWASP's CSV injection)."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def defuse_csv(path: Path) -> None:
+    """Rewrite a CSV file (grades.csv) with every cell defused."""
+    with open(path, newline="") as file:
+        rows = [[defuse_cell(cell) for cell in row] for row in csv.reader(file)]
+    written = path.with_name(path.name + ".tmp")
+    with open(written, "w", newline="") as file:
+        # The default line end, \r\n, also makes the writer quote a cell holding a lone \r.
+        csv.writer(file).writerows(rows)
+    os.replace(written, path)
 
 
 def _scores(course: Path) -> dict[tuple[str, str], str]:
     try:
-        with open(course / "grades.csv") as file:
+        with open(course / GRADES_FILE) as file:
             return {(row["student_id"], row["assignment"]):
                     f"{float(row['score']):g}/{float(row['max_score']):g}"
                     for row in csv.DictReader(file)}
@@ -31,10 +93,10 @@ def _errors(notebook) -> list[str]:
 
 
 def flag(course: Path, submission: Submission) -> str | None:
-    """Why this submission needs the instructor's eye, or None."""
+    """Why this submission needs the instructor's eye, or None (Markdown)."""
     submitted = submission.notebook(course)
     if not submitted.exists():
-        return f"missing notebook: no {submitted.name} in the submission (wrong name?); scored 0"
+        return f"missing notebook: no {escape_md(submitted.name)} in the submission (wrong name?); scored 0"
     if submitted.stat().st_size == 0:
         return "empty notebook file; not graded"
     try:
@@ -58,31 +120,72 @@ def flag(course: Path, submission: Submission) -> str | None:
     return None
 
 
+def _label(key: str) -> str:
+    """'student / chapter' of a submission key, or of a whole student folder."""
+    student, _, chapter = key.partition("/")
+    return f"{escape_md(student)} / {escape_md(chapter) if chapter else '(whole folder)'}"
+
+
+def _quarantine_flags(course: Path) -> list[tuple[str, str]]:
+    return [(_label(key), f"quarantined, moved to {escape_md(flagged['folder'])}/: "
+             + "; ".join(f"{escape_md(path)} ({escape_md(why)})" for path, why in flagged["moved"]))
+            for key, flagged in sorted(quarantined(course).items())]
+
+
+def _refused(intake: Intake) -> list[str]:
+    moved = f"; moved to {intake.folder}/ (nbgrader cannot be told to skip it)"
+    return [escape_md(why + (moved if name in intake.moved else "")) for name, why in intake.refused.items()]
+
+
+def _limit_flags(course: Path, found: list[Submission]) -> list[tuple[str, str]]:
+    hits = limits_hit(course)
+    return [(_label(s.key), f"hit the sandbox's limit on {' and '.join(map(escape_md, hits[s.key]))}")
+            for s in found if hits.get(s.key)]
+
+
+def _limits_line(limits: dict[str, str]) -> list[str]:
+    """How this machine limited each sandbox as a whole; a fallback is said plainly."""
+    fell_back = [name for name, how in limits.items() if "cgroup" not in how]
+    line = "Sandbox limits: " + "; ".join(f"{name} {how}" for name, how in limits.items())
+    if fell_back:
+        line = f"**Fell back to per-process limits for {' and '.join(fell_back)}.** " + line
+    return [line, ""]
+
+
 def write_report(course: Path, found: list[Submission], chapters: list[str],
-                 downloads: list[Collected] = (), sandbox_off: str | None = None) -> str:
+                 downloads: list[Collected] = (), sandbox_off: str | None = None,
+                 intake: Intake | None = None, limits: dict[str, str] | None = None) -> str:
     scores = _scores(course)
     students = sorted({s.student for s in found})
     lines = ["# Grading report", ""]
     without_sandbox = graded_unsandboxed(course)  # read once, not once per submission
     unsandboxed = [s for s in found if s.key in without_sandbox]
     if unsandboxed:
-        why = f" ({sandbox_off})" if sandbox_off else ""
+        # The grader's own words, or bubblewrap's: kept as they are, on one line.
+        why = f" ({''.join(map(_visible, sandbox_off))})" if sandbox_off else ""
         lines += [f"**Graded WITHOUT the sandbox: {len(unsandboxed)} of {len(found)} submissions**{why}: "
                   "their code ran with the grader's rights; each is flagged below.", ""]
+    if limits:
+        lines += _limits_line(limits)
     for download in downloads:
-        lines.append(f"- LMS download {download.summary()}")
-        lines += [f"  - {warning}" for warning in download.warnings]
+        lines.append(f"- LMS download {escape_md(download.summary())}")
+        lines += [f"  - {escape_md(warning)}" for warning in download.warnings]
     if downloads:
         lines.append("")
-    lines += ["| student | " + " | ".join(chapters) + " |",
+    lines += ["| student | " + " | ".join(map(escape_md, chapters)) + " |",
               "|---" * (len(chapters) + 1) + "|"]
     for student in students:
         cells = [scores.get((student, chapter), "-") for chapter in chapters]
-        lines.append(f"| {student} | " + " | ".join(cells) + " |")
-    flagged = [(s, reason) for s in found if (reason := flag(course, s))]
-    flagged += [(s, "graded without sandbox") for s in unsandboxed]
+        lines.append(f"| {escape_md(student)} | " + " | ".join(map(escape_md, cells)) + " |")
+    flagged = [(_label(s.key), reason) for s in found if (reason := flag(course, s))]
+    flagged += _quarantine_flags(course)
+    flagged += _limit_flags(course, found)
+    flagged += [(_label(s.key), "graded without sandbox") for s in unsandboxed]
     lines += ["", f"## Flagged submissions ({len(flagged)})", ""]
-    lines += [f"- {s.student} / {s.chapter}: {reason}" for s, reason in flagged] or ["- none"]
+    lines += [f"- {label}: {reason}" for label, reason in flagged] or ["- none"]
+    if intake and intake.refused:
+        lines += ["", f"## Refused student folders ({len(intake.refused)}), not graded", ""]
+        lines += [f"- {line}" for line in _refused(intake)]
     text = "\n".join(lines) + "\n"
     (course / REPORT_FILE).write_text(text)
     return text
