@@ -42,7 +42,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer
 
-from grader_tests import events, records, sandbox, untrusted_files
+from grader_tests import events, records, sandbox, submissions, untrusted_files
 from grader_tests.cgroups import KernelLimits
 from grader_tests.checks import Check, find
 from grader_tests.judge import judge
@@ -112,6 +112,22 @@ def verdict(check: Check, folder: Path | None, chapter: str) -> str | None:
                 f"({type(error).__name__}); check the types the docstring asks for.")
 
 
+def _refuse_links(resources) -> None:
+    """nbgrader copied the submission before this runs, following links (into
+    solutions, the gradebook, ...). grade_class's intake quarantines them
+    first; on any other path (a stock ``nbgrader autograde``, the formgrader)
+    such a submission fails here, and nbgrader deletes its copy."""
+    grading = (resources or {}).get("nbgrader", {})
+    folder = (resources or {}).get("metadata", {}).get("path")
+    if not folder or not grading.get("student"):
+        return
+    submitted = Path(folder).resolve().parents[2] / "submitted"
+    key = f"{grading['student']}/{grading['assignment']}"
+    if found := submissions.unwanted_entries(submitted, key, f"{grading['assignment']}.ipynb"):
+        raise RuntimeError(f"{len(found)} links, special or oversize files in submitted/{key}; "
+                           "grade with `python -m grader_tests.grade_class`, which quarantines them")
+
+
 @functools.lru_cache(maxsize=None)
 def _sandbox_unavailable() -> str | None:
     return sandbox.unavailable_reason()  # once per grading process, not per notebook
@@ -166,6 +182,7 @@ class TrustedExecute(Execute):
         self._stopped: str | None = None
         self.resources = resources
         self._limits: KernelLimits | None = None
+        _refuse_links(resources)
         if self._sandboxed():
             self._sandbox_limits = sandbox.Limits.from_env(os.environ.get(sandbox.LIMITS_VAR))
             self._limits = KernelLimits.create(f"course-kernel-{os.getpid()}-{id(nb)}",

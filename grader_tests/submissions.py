@@ -108,7 +108,7 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:.0f} MB"
 
 
-def _unwanted(submitted: Path, key: str, notebook: str) -> list[tuple[str, str]]:
+def unwanted_entries(submitted: Path, key: str, notebook: str) -> list[tuple[str, str]]:
     """What must leave one submission folder, breadth first (the notebook
     first) so that what is over a cap is what comes last."""
     unwanted: list[tuple[str, str]] = []
@@ -164,7 +164,7 @@ def _survey(submitted: Path) -> Intake:
                 survey.moved[key] = [(key, why)]
             elif "\n" in chapter.name:  # nbgrader's path regexp stops on it, for every student
                 survey.moved[key] = [(key, "folder name with a newline")]
-            elif chapter.is_dir(follow_symlinks=False) and (unwanted := _unwanted(
+            elif chapter.is_dir(follow_symlinks=False) and (unwanted := unwanted_entries(
                     submitted, key, f"{chapter.name}.ipynb")):
                 survey.moved[key] = unwanted
     return survey
