@@ -7,6 +7,9 @@ until it has been silent for 0.2 s. nbclient ignores every message that
 answers another request, so the drain is idle time only: 0.2 s per graded
 notebook, since each notebook gets a kernel of its own. ``ReadyKernelClient``
 waits for the same two messages and skips the drain.
+
+It also refuses any message over ``MAX_MESSAGE_BYTES`` (one print of hundreds
+of megabytes): zmq drops it before it costs the grader memory.
 """
 from __future__ import annotations
 
@@ -14,10 +17,17 @@ import math
 import time
 from queue import Empty
 
+import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
+
+MAX_MESSAGE_BYTES = 128 * 1024 * 1024
 
 
 class ReadyKernelClient(AsyncKernelClient):
+    def start_channels(self, *args, **kwargs) -> None:
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # for the sockets made now
+        super().start_channels(*args, **kwargs)
+
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (math.inf if timeout is None else timeout)
         while True:

@@ -182,6 +182,8 @@ class TrustedExecute(Execute):
         self._stopped: str | None = None
         self.resources = resources
         self._limits: KernelLimits | None = None
+        self._output_sizes: dict[int, int] = {}
+        self._dropped: set[int] = set()
         _refuse_links(resources)
         if self._sandboxed():
             self._sandbox_limits = sandbox.Limits.from_env(os.environ.get(sandbox.LIMITS_VAR))
@@ -216,6 +218,21 @@ class TrustedExecute(Execute):
             grading = resources.get("nbgrader", {}) if resources else {}
             events.emit(event="executed", student=grading.get("student"), chapter=grading.get("assignment"),
                         stopped=self._stopped, limits=hits)
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keeps at most ``max_output_chars`` of what one cell sends, as it
+        arrives: the rest never accumulates in this process."""
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(
+            len(value) for value in content.get("data", {}).values() if isinstance(value, str))
+        self._output_sizes[cell_index] = used = self._output_sizes.get(cell_index, 0) + size
+        if used <= self.max_output_chars:
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self._dropped:
+            self._dropped.add(cell_index)
+            outs.append(new_output("stream", name="stdout", text=f"\n{TRUNCATED} the rest of this cell's "
+                                   f"output was dropped, limit {self.max_output_chars} characters]\n"))
+        return None
 
     def _died(self) -> str:
         hits = self._limits.hit() if self._limits is not None else []

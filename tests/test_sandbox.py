@@ -201,3 +201,11 @@ def test_without_bubblewrap_grading_refuses_unless_told(tmp_path, monkeypatch):
         assert text(run(tmp_path, "print(6 * 7)"), 0).strip() == "42"
     finally:
         preprocessors._sandbox_unavailable.cache_clear()
+
+
+def test_output_past_the_limit_is_dropped_as_it_arrives(tmp_path):
+    nb = run(tmp_path, "for _ in range(300):\n    print('y' * 100_000)", "print('after')")
+    kept = sum(len(o.get("text", "")) for o in nb.cells[0].outputs)
+    assert kept <= TrustedExecute.max_output_chars.default_value + 200
+    assert "the rest of this cell's output was dropped" in text(nb, 0)
+    assert text(nb, 1).strip() == "after"
