@@ -135,6 +135,7 @@ def _sandbox_unavailable() -> str | None:
 
 class TrustedExecute(Execute):
     max_output_chars = Integer(100_000, help="characters kept of each output's text").tag(config=True)
+    _limits: KernelLimits | None = None  # set per notebook; None outside the sandbox
 
     def _sandboxed(self) -> bool:
         reason = _sandbox_unavailable()
