@@ -1,5 +1,35 @@
 """The exporter that writes students' feedback pages.
 
+A feedback page shows what a student's code printed, and student code is
+hostile: it can print HTML, JavaScript or a forged "Score 21/21" box. So on
+top of nbgrader's feedback template ``FeedbackExporter``
+
+* passes every markdown cell and every output through ``sanitize`` (nh3, the
+  ammonia sanitizer): no script, event handler, ``javascript:``/``data:``
+  link, frame, form, style or ``<meta>``/``<base>`` survives. Figures still
+  show: the template renders PNG, JPEG and SVG outputs as
+  ``<img src="data:image/...">``, and an SVG shown as an image never runs
+  its scripts (with ``skip_svg_encoding`` set, inline SVG is stripped instead);
+* opens the page's ``<head>`` with a Content-Security-Policy that lets only
+  one inline script run, the one below that loads MathJax (allowed by its
+  sha256 hash), and, through 'strict-dynamic', the scripts MathJax itself
+  loads. A file URL cannot be allowed by path ('self', which Chromium
+  matches to any file URL, and ``file:`` would admit any script on the disk,
+  a student's submission folder included), and Chromium checks no file's
+  hash (an ``integrity`` attribute needs CORS), so the trusted loader is
+  inline. Nothing is fetched from the network, and a ``<base>`` cannot
+  redirect MathJax's own loads ('base-uri none');
+* typesets math offline with the MathJax 3 that ``make book`` installs from
+  the npm registry (book/vendor): nbgrader_config.py has the feedback writer
+  hard-link ``MATHJAX_FILES`` next to every page, which loads them by
+  relative URL, so a page works opened from disk or downloaded with its
+  folder. MathJax's own ``ui/safe`` extension filters the links, styles and
+  classes a student's TeX could ask for (``\\href``, ``\\style``...);
+* frames each cell's outputs with a left border and a caption, and makes the
+  frame contain anything positioned inside it (``contain: paint``), so no
+  output can pass for the grader's verdict: the scores are in the page's
+  headings, outside every frame.
+
 nbconvert's ``HTMLExporter`` renders its template and then re-parses the
 whole page with BeautifulSoup, to give images without alt text a default
 one and to make JupyterLab cells focusable. nbgrader's feedback template is
@@ -7,22 +37,143 @@ the classic one, which has no JupyterLab cells, so only the alt text is left
 to do; yet the re-parse costs about two thirds of the time it takes to write
 a feedback page. ``FeedbackExporter`` renders the same template and adds the
 alt text with one regular expression. ``tests/test_feedback.py`` checks that
-its page, parsed the way nbconvert parses, is nbconvert's page.
+its page body, parsed the way nbconvert parses, is nbconvert's when the
+notebook holds no HTML, and ``tests/test_feedback_security.py`` checks the
+rest in the parsed page and in headless Chromium.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
+from pathlib import Path
 
+import nh3
+from jinja2 import DictLoader, pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from pygments.token import STANDARD_TYPES
+from traitlets import default
 
 # nbconvert's wording, so a page reads the same whichever exporter wrote it.
 MISSING_ALT = "No description has been provided for this image"
 IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)", re.IGNORECASE)
 
+# --- what student HTML keeps ---------------------------------------------
+# nh3's default tags and attributes (no script, style, frame, form, svg, meta,
+# base, event handler), plus ids on headings, which nbconvert's anchor links
+# point at, and only the classes nbconvert's own markup uses: page classes
+# such as bootstrap's navbar-fixed-top would position student content.
+NBCONVERT_CLASS = re.compile(
+    r"(output_[a-z_]+|prompt|rendered_html|unconfined"
+    r"|anchor-link|highlight|hl-[\w+-]+|ansi-[a-z-]+)$")
+PYGMENTS_CLASSES = frozenset(STANDARD_TYPES.values())
+ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+ATTRIBUTES["*"] = {"class"}
+for heading in ("h1", "h2", "h3", "h4", "h5", "h6"):
+    ATTRIBUTES[heading] = {"id"}
+URL_BLANKS = re.compile(r"[\x00-\x20]")  # browsers ignore these inside a scheme
+
+
+def _keep(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        kept = [c for c in value.split() if c in PYGMENTS_CLASSES or NBCONVERT_CLASS.match(c)]
+        return " ".join(kept) or None
+    if attribute in ("href", "src") and URL_BLANKS.sub("", value).lower().startswith("data:"):
+        # The template's own figures; a data: link could be a page of script.
+        return value if tag == "img" and value.startswith("data:image/") else None
+    return value
+
+
+def sanitize(html: str) -> str:
+    """Student HTML with nothing left that runs, styles or positions."""
+    return nh3.clean(str(html), attributes=ATTRIBUTES, attribute_filter=_keep,
+                     url_schemes=nh3.ALLOWED_URL_SCHEMES | {"data"}, link_rel=None)
+
+
+# --- MathJax, served next to each page -------------------------------------
+VENDOR_MODULES = Path(__file__).resolve().parent.parent / "book" / "vendor" / "node_modules"
+# Every TeX extension in one file, drawing math as SVG, which needs no font
+# files: three files per page folder to link (and for the writer to log).
+MATHJAX = "mathjax/es5/tex-svg-full.js"
+# Relative to VENDOR_MODULES and to the page's folder.
+MATHJAX_FILES = ("mathjax/LICENSE", MATHJAX, "mathjax/es5/ui/safe.js")
+MATHJAX_CONFIG = {
+    # nbconvert's settings (its template configures MathJax 2), in MathJax 3.
+    "tex": {"inlineMath": [["$", "$"], ["\\(", "\\)"]],
+            "displayMath": [["$$", "$$"], ["\\[", "\\]"]],
+            "processEscapes": True, "processEnvironments": True, "tags": "ams"},
+    "loader": {"load": ["ui/safe"]},
+}
+MATHJAX_LOADER = (
+    f"window.MathJax = {json.dumps(MATHJAX_CONFIG)};\n"
+    "const mathjax = document.createElement('script');\n"
+    f"mathjax.src = {json.dumps(MATHJAX)};\n"
+    "document.head.appendChild(mathjax);"
+)
+LOADER_HASH = base64.b64encode(hashlib.sha256(MATHJAX_LOADER.encode()).digest()).decode()
+CSP = "; ".join([
+    "default-src 'none'",
+    f"script-src 'sha256-{LOADER_HASH}' 'strict-dynamic'",
+    # nbconvert's page and MathJax's output are styled inline; students'
+    # styles are gone before this, in sanitize.
+    "style-src 'unsafe-inline'",
+    "img-src 'self' file: data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+])
+FRAME_CSS = """
+#notebook div.output_wrapper { border-left: 3px solid #9e9e9e; margin: 0.4em 0; contain: paint; }
+#notebook div.output_wrapper::before {
+  content: "Output of the code above"; color: #757575; font-size: 11px; padding-left: 0.6em;
+}"""
+# The policy first in <head>, before anything it governs; the rest last, so
+# <meta charset> stays in the page's first kilobyte and FRAME_CSS comes after
+# nbconvert's.
+HEAD_START = f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+HEAD_END = f"<script>{MATHJAX_LOADER}</script>\n<style>{FRAME_CSS}\n</style>\n</head>"
+
+PAGE = """{%- extends 'index.html.j2' -%}
+{%- block header -%}
+{{ super() | replace('<head>', resources.feedback.head_start, 1) | replace('</head>', resources.feedback.head_end, 1) }}
+{%- endblock header -%}
+{%- block output -%}{{ super() | sanitize }}{%- endblock output -%}
+"""
+# nbconvert's macro of this name loads MathJax 2 from a CDN; HEAD_END loads ours.
+NO_MATHJAX_MACRO = "{%- macro mathjax(url=None) -%}{%- endmacro -%}"
+
 
 class FeedbackExporter(HTMLExporter):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        if not (VENDOR_MODULES / MATHJAX).is_file():
+            self.log.warning("%s is missing: feedback pages will show math as TeX "
+                             "(`make book` installs MathJax)", VENDOR_MODULES / MATHJAX)
+
+    @default("raw_template")
+    def _page(self):
+        return PAGE
+
+    @default("extra_loaders")
+    def _mathjax_macro(self):
+        return [DictLoader({"mathjax.html.j2": NO_MATHJAX_MACRO})]
+
+    @default("sanitize_html")
+    def _sanitize(self):
+        return True  # the template then leaves JavaScript and widget outputs out
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("sanitize", sanitize)
+        yield ("clean_html", sanitize)  # in place of nbconvert's bleach
+
+    @pass_context
+    def markdown2html(self, context, source):
+        # Markdown cells, markdown outputs and grader comments.
+        return sanitize(super().markdown2html(context, source))
+
     def from_notebook_node(self, nb, resources=None, **kw):
         # The filters HTMLExporter.from_notebook_node registers (nbconvert
         # 7.17), without its BeautifulSoup pass.
@@ -31,7 +182,13 @@ class FeedbackExporter(HTMLExporter):
         self.register_filter("highlight_code", self.filters.get(
             "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
         resources = self._init_resources(resources)
+        resources["feedback"] = {"head_start": HEAD_START, "head_end": HEAD_END}
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return IMG_WITHOUT_ALT.sub(f'<img alt="{MISSING_ALT}"', html), resources
+
+
+def writer_files() -> list[str]:
+    """FilesWriter.files for generate_feedback: MathJax beside every page."""
+    return [str(VENDOR_MODULES / name) for name in MATHJAX_FILES]
