@@ -9,6 +9,9 @@ c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
+# Running a solution notebook in Jupyter leaves the reference outputs in its
+# .grader_records/; nbgrader would copy them next to every submission.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".grader_records"]
 
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError(\"not implemented yet\")"

@@ -54,6 +54,7 @@ KERNEL_DIED = "the kernel died (it exited, crashed or ran out of memory or CPU t
 TIMED_OUT = "a cell ran longer than the time limit"
 TRUNCATED = "[output truncated by the grader:"
 LIMIT_HIT = "it hit the sandbox's limit on"
+FULL_DISK_MARGIN = 1024 * 1024  # less free space than this in a tmpfs counts as full
 # Set by grade_class --allow-unsandboxed: the one way to run a kernel outside the sandbox.
 ALLOW_UNSANDBOXED_VAR = "COURSE_ALLOW_UNSANDBOXED"
 REFUSAL = ("refusing to run student code outside the sandbox ({}); grade with "
@@ -145,12 +146,31 @@ class TrustedExecute(Execute):
             raise RuntimeError(REFUSAL.format(reason))
         return False
 
+    def _sandbox_path(self, inside: str) -> Path | None:
+        """A path of the running sandbox, seen from this process."""
+        root = sandbox.sandbox_root(self.km.provisioner.process.pid)
+        return root / inside.lstrip("/") if root else None
+
     def _records_folder(self) -> Path | None:
         """Where the kernel's working copy is, seen from this process."""
         if self._limits is None:  # unsandboxed: the kernel ran in the notebook's folder
             return Path(self.resources.get("metadata", {}).get("path") or ".")
-        root = sandbox.sandbox_root(self.km.provisioner.process.pid)
-        return root / sandbox.WORKDIR.lstrip("/") if root else None
+        return self._sandbox_path(sandbox.WORKDIR)
+
+    def _note_full_disk(self) -> None:
+        """The kernel sees ENOSPC, the grader nothing: look at the tmpfs."""
+        for inside in (sandbox.WORKDIR, "/tmp"):
+            folder = self._sandbox_path(inside)
+            try:
+                usage = os.statvfs(folder) if folder else None
+            except OSError:
+                continue
+            if usage and usage.f_bavail * usage.f_frsize < FULL_DISK_MARGIN:
+                self._disk_full = True
+
+    def _limits_hit(self) -> list[str]:
+        hits = self._limits.hit() if self._limits is not None else []
+        return hits + ["disk"] * self._disk_full
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
@@ -184,6 +204,7 @@ class TrustedExecute(Execute):
         self.resources = resources
         self._limits: KernelLimits | None = None
         self._output_sizes: dict[int, int] = {}
+        self._disk_full = False
         self._dropped: set[int] = set()
         _refuse_links(resources)
         if self._sandboxed():
@@ -211,9 +232,8 @@ class TrustedExecute(Execute):
                 name = f"{check.function}(): this" if check else "This"
                 apply_verdict(cell, f"{name} test cell did not run: the notebook stopped "
                                     f"before it{reason}.")
-            hits = []
+            hits = self._limits_hit()
             if self._limits is not None:
-                hits = self._limits.hit()
                 self._limits.remove()
                 shutil.rmtree(self._sockets, ignore_errors=True)
             grading = resources.get("nbgrader", {}) if resources else {}
@@ -236,7 +256,7 @@ class TrustedExecute(Execute):
         return None
 
     def _died(self) -> str:
-        hits = self._limits.hit() if self._limits is not None else []
+        hits = self._limits_hit()
         return f"{KERNEL_DIED}; {LIMIT_HIT} {' and '.join(hits)}" if hits else KERNEL_DIED
 
     def _execute(self, cell, resources, index):
@@ -264,12 +284,18 @@ class TrustedExecute(Execute):
         self._ran.add(id(cell))
         check = check_of(cell)
         if check is None:
-            return self._execute(cell, resources, index)
+            return self._executed(cell, resources, index)
         self._delete_record(check)
-        cell, resources = self._execute(cell, resources, index)
+        cell, resources = self._executed(cell, resources, index)
         if self._stopped:  # the cell holds the error that stopped the notebook
             return cell, resources
         apply_verdict(cell, verdict(check, self._records_folder(), resources["nbgrader"]["assignment"]))
+        return cell, resources
+
+    def _executed(self, cell, resources, index):
+        cell, resources = self._execute(cell, resources, index)
+        if self._limits is not None and not self._stopped:
+            self._note_full_disk()
         return cell, resources
 
     def _delete_record(self, check: Check) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader_tests.kernel.record import RECORD_DIR
+from grader_tests.kernel import RECORD_DIR
 from grader_tests.untrusted_files import Refused, read_bytes
 
 MAX_BYTES = 8 * 1024 * 1024

@@ -45,6 +45,8 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec
 
+from grader_tests.kernel import RECORD_DIR
+
 KERNEL_NAME = "course-sandbox"
 WORKDIR = "/home/student/work"
 CONNECTION = "/home/student/kernel.json"
@@ -151,6 +153,10 @@ def working_copy(folder: Path, limits: Limits) -> tuple[list[str], list[int]]:
                 if seen > MAX_ENTRIES:
                     return
                 target = f"{inside}/{entry.name}"
+                if entry.name == RECORD_DIR:
+                    # Records left by a run of the solution notebook hold the
+                    # reference outputs; the kernel starts with none.
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     args.extend(["--perms", "1777", "--dir", target])
                     walk(Path(entry.path), target)

@@ -8,3 +8,7 @@ grader side (``grader_tests.checks``, ``grader_tests.chapters``,
 graded function: no reference, no known mistake, no helper a student could
 wrap (``tests/test_trust_boundary.py``).
 """
+
+# Where the recorder writes, relative to the kernel's folder; here, not in
+# record.py, so that the sandbox's launcher can name it without numpy.
+RECORD_DIR = ".grader_records"

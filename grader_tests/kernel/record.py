@@ -20,9 +20,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader_tests.kernel import RECORD_DIR
 from grader_tests.kernel.inputs import find, make_calls
 
-RECORD_DIR = ".grader_records"
 
 
 def call_with_warnings(function: Callable, args: tuple) -> tuple[Any, list[str]]:
