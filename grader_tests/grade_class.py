@@ -32,6 +32,7 @@ comment there on keeping the credentials out of reach of student kernels).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -47,8 +48,16 @@ from grader_tests.report import GRADES_FILE, LOG_FILE, defuse_csv, write_report
 MAX_LOG_LINE = 2000  # characters kept of one line nbgrader logs
 
 
-def nbgrader(course: Path, *args: str, env: dict, keep_fds: tuple[int, ...] = ()) -> subprocess.Popen:
+def nbgrader(course: Path, *args: str, env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "nbgrader", *args, "--log-level=INFO"],
+                            cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, errors="replace")
+
+
+def worker(course: Path, steps: list[list[str]], env: dict, keep_fds: tuple[int, ...]) -> subprocess.Popen:
+    """The nbgrader commands ``steps`` run in one process (grader_tests.worker)."""
+    steps = [[*step, "--log-level=INFO"] for step in steps]
+    return subprocess.Popen([sys.executable, "-m", "grader_tests.worker", json.dumps(steps)],
                             cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, errors="replace", pass_fds=keep_fds)
 
@@ -61,17 +70,16 @@ def grade_share(course: Path, share: list[str], pending: set[str], everyone: lis
                 settings: list[str], env: dict, logs: list[str], events_fd: int) -> None:
     """Autograde this share's new or changed submissions, then write the
     share's feedback (nbgrader skips feedback that is newer than its grade),
-    so feedback is generated in parallel too."""
+    so feedback is generated in parallel too; both in one process."""
     common = ["--CourseDirectory.assignment_id=*", "--CourseDirectory.student_id=*", *settings]
     steps = []
     if to_grade := pending & set(share):
         steps.append(["autograde", "--create", *common, exclude(everyone, to_grade)])
     steps.append(["generate_feedback", *common, exclude(everyone, set(share))])
-    for step in steps:
-        worker = nbgrader(course, *step, env=env, keep_fds=(events_fd,))
-        for line in worker.stderr:
-            logs.append(line[:MAX_LOG_LINE])
-        worker.wait()
+    process = worker(course, steps, env, keep_fds=(events_fd,))
+    for line in process.stderr:
+        logs.append(line[:MAX_LOG_LINE])
+    process.wait()
 
 
 def exclude(everyone: list[str], share: set[str]) -> str:

@@ -271,3 +271,12 @@ def test_the_next_sandboxed_run_regrades_what_was_graded_without_it(graded):
     assert "WITHOUT the sandbox" not in (course / "grading_report.md").read_text()
     assert scores(course) == before
     assert "0 to grade" in grade(course, CHAPTER)
+
+
+def test_every_graded_submission_gets_its_feedback_page(graded):
+    # Autograde and feedback run in one worker process (grader_tests.worker).
+    course, _ = graded
+    graded_students = [p.parent.parent.name for p in (course / "autograded").glob(f"*/{CHAPTER}/{CHAPTER}.ipynb")]
+    assert len(graded_students) >= 15
+    for student in graded_students:
+        assert (course / "feedback" / student / CHAPTER / f"{CHAPTER}.html").is_file(), student
