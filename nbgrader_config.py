@@ -7,6 +7,10 @@ comparison judges them in nbgrader's own process.
 """
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
+# nbgrader re-checks its metadata schema on every cell; check it once.
+from grader_tests import nbgrader_speedups  # noqa: E402
+nbgrader_speedups.install()
+
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 # Running a solution notebook in Jupyter leaves the reference outputs in its
