@@ -180,13 +180,32 @@ class FeedbackExporter(HTMLExporter):
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
         self.register_filter("highlight_code", self.filters.get(
-            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            "highlight_code", CachedHighlight(pygments_lexer=lexer, parent=self)))
         resources = self._init_resources(resources)
         resources["feedback"] = {"head_start": HEAD_START, "head_end": HEAD_END}
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return IMG_WITHOUT_ALT.sub(f'<img alt="{MISSING_ALT}"', html), resources
+
+
+class CachedHighlight(Highlight2HTML):
+    """nbconvert's code highlighting, remembered: most code cells (setup,
+    tests, sliders) are the same in every student's page, and highlighting
+    them was a third of the time a feedback page took."""
+
+    _done: dict[tuple, str] = {}  # shared by every page a grading process writes
+    MAX_REMEMBERED = 4096
+
+    def __call__(self, source, language=None, metadata=None):
+        language = language or self.pygments_lexer
+        magics = (metadata or {}).get("magics_language")
+        key = (source, language, magics)
+        if key not in self._done:
+            if len(self._done) >= self.MAX_REMEMBERED:
+                self._done.clear()
+            self._done[key] = super().__call__(source, language, {"magics_language": magics} if magics else None)
+        return self._done[key]
 
 
 def writer_files() -> list[str]:
