@@ -187,14 +187,16 @@ def bwrap_command(folder: Path, connection: Path, kernel_argv: list[str], limits
     os.set_inheritable(connection_fd, True)
     sockets = _socket_folder(connection)
     copy, fds = working_copy(folder, limits)
+    # The private /tmp comes first: the environment or the course may live
+    # below the host's /tmp, and their read-only binds go on top of it.
     command = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-net",
                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
+               "--size", str(_mb(limits.disk_mb)), "--perms", "1777", "--tmpfs", "/tmp",
                *_system(), *_python()]
     for package in KERNEL_PACKAGES:
         if package.exists():
             command += _ro(package)
     command += ["--proc", "/proc", "--dev", "/dev",
-                "--size", str(_mb(limits.disk_mb)), "--perms", "1777", "--tmpfs", "/tmp",
                 *_dirs(WORKDIR), "--size", str(_mb(limits.disk_mb)), "--perms", "1777", "--tmpfs", WORKDIR,
                 *copy, "--perms", "0644", "--file", str(connection_fd), CONNECTION]
     if sockets:

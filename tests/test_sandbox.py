@@ -60,9 +60,13 @@ def test_the_kernel_sees_only_the_allow_list(tmp_path):
                  str(tmp_path.parent)]
         seen = probe(tmp_path, f"[p for p in {paths!r} if os.path.exists(p)]")
         assert seen == []
-        # /root and /work hold only the Python installation and the virtual environment.
-        assert probe(tmp_path, "sorted(os.listdir('/'))") == \
-            ['bin', 'dev', 'etc', 'home', 'lib', 'lib64', 'proc', 'root', 'sbin', 'tmp', 'usr', 'work']
+        # Besides the system, only the top folders of the Python installation,
+        # the virtual environment and the course (holding just the kernel package).
+        tops = {Path(p).resolve().parts[1] for p in (sys.base_prefix, sys.prefix, ROOT)}
+        expected = {"bin", "dev", "etc", "home", "lib", "lib64", "proc", "sbin", "tmp", "usr"} | tops
+        assert probe(tmp_path, "sorted(os.listdir('/'))") == sorted(
+            name for name in expected if name in {"dev", "etc", "home", "proc", "tmp"} | tops
+            or (Path("/") / name).exists())
         assert probe(tmp_path, "sorted(os.listdir('/etc'))") == sorted(
             name for name in sandbox.ETC_FILES if (Path("/etc") / name).exists())
     finally:
@@ -209,3 +213,16 @@ def test_output_past_the_limit_is_dropped_as_it_arrives(tmp_path):
     assert kept <= TrustedExecute.max_output_chars.default_value + 200
     assert "the rest of this cell's output was dropped" in text(nb, 0)
     assert text(nb, 1).strip() == "after"
+
+
+def test_a_course_or_environment_below_tmp_stays_visible(tmp_path):
+    # The private /tmp is mounted before the read-only binds, so a course
+    # cloned below the host's /tmp (as CI may do) is not hidden under it.
+    connection = tmp_path / "kernel.json"
+    connection.write_text(json.dumps({"transport": "tcp", "ip": "127.0.0.1"}))
+    command, fds = sandbox.bwrap_command(tmp_path, connection, ["python"], SMALL, run_as_nobody=False)
+    for fd in fds:
+        os.close(fd)
+    tmpfs = next(i for i in range(len(command)) if command[i:i + 2] == ["--tmpfs", "/tmp"])
+    binds = [i for i, arg in enumerate(command) if arg == "--ro-bind"]
+    assert binds and tmpfs < min(binds)
