@@ -137,6 +137,7 @@ def _sandbox_unavailable() -> str | None:
 class TrustedExecute(Execute):
     max_output_chars = Integer(100_000, help="characters kept of each output's text").tag(config=True)
     _limits: KernelLimits | None = None  # set per notebook; None outside the sandbox
+    _root: Path | None = None  # /proc/<pid>/root of the running sandbox
 
     def _sandboxed(self) -> bool:
         reason = _sandbox_unavailable()
@@ -148,8 +149,7 @@ class TrustedExecute(Execute):
 
     def _sandbox_path(self, inside: str) -> Path | None:
         """A path of the running sandbox, seen from this process."""
-        root = sandbox.sandbox_root(self.km.provisioner.process.pid)
-        return root / inside.lstrip("/") if root else None
+        return self._root / inside.lstrip("/") if self._root else None
 
     def _records_folder(self) -> Path | None:
         """Where the kernel's working copy is, seen from this process."""
@@ -194,6 +194,8 @@ class TrustedExecute(Execute):
         client = await super().async_start_new_kernel_client()
         if self._limits is not None:  # sockets are bound: no more files there
             os.chmod(self._sockets, 0o755)
+            # Found once per kernel, not on every cell: the sandbox keeps its root.
+            self._root = sandbox.sandbox_root(self.km.provisioner.process.pid)
         return client
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
@@ -203,6 +205,7 @@ class TrustedExecute(Execute):
         self._stopped: str | None = None
         self.resources = resources
         self._limits: KernelLimits | None = None
+        self._root = None
         self._output_sizes: dict[int, int] = {}
         self._disk_full = False
         self._dropped: set[int] = set()

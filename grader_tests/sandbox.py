@@ -167,8 +167,9 @@ def working_copy(folder: Path, limits: Limits) -> tuple[list[str], list[int]]:
                     fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
                 except OSError:
                     continue
-                size = os.fstat(fd).st_size
-                if not stat.S_ISREG(os.fstat(fd).st_mode) or size > _mb(limits.file_mb) \
+                info = os.fstat(fd)
+                size = info.st_size
+                if not stat.S_ISREG(info.st_mode) or size > _mb(limits.file_mb) \
                         or total + size > _mb(limits.disk_mb):
                     os.close(fd)
                     continue
