@@ -46,6 +46,9 @@ class Check:
     atol: float = 1e-10
     # Reject outputs computed with a numpy warning (overflow, invalid value).
     forbid_warnings: bool = False
+    # Fail a call that changes any of its arguments in place (the docstring
+    # promises the inputs are left as they were).
+    keeps_inputs: bool = False
     mistakes: tuple[Mistake, ...] = ()
     # Replaces the element-wise comparison for outputs that are not unique
     # (e.g. weights that solve XOR): judge(got, expected, args) -> message.

@@ -1,20 +1,37 @@
 """Grader side of the trusted comparison: outputs recorded by the student's
 kernel against the reference, computed here in the grader's own process.
 
-``judge(check, recorded)`` returns ``None`` when the check passes, otherwise a
-message for the student that names the mistake when it is a known one.
+``judge(check, recorded, reference)`` returns ``None`` when the check passes,
+otherwise a message for the student. The message names a known mistake only
+when the submission behaves like it on every call of the check (under the
+check's own notion of "the same output"), and says which of the student's
+other functions to fix first when the failing one calls a function that
+failed its own test.
 """
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Optional
 
 import numpy as np
 
 from grader_tests.checks import Check, Mistake
 from grader_tests.kernel.record import call_with_warnings
+from grader_tests.machine_paths import scrub
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
+LIKELY = "Likely mistake:"
+GLOBAL_RANDOM = ("it used the global random state (np.random.* or the random module); "
+                 "draw random numbers only from the rng argument")
+
+
+class ReturnedList(tuple):
+    """A list the student returned: judged like a tuple, named as a list."""
+
+
+def kind(value: Any) -> str:
+    return "list" if isinstance(value, ReturnedList) else "tuple"
 
 
 def decode(encoded: dict) -> Any:
@@ -22,7 +39,8 @@ def decode(encoded: dict) -> Any:
     if not isinstance(encoded, dict):
         raise ValueError("malformed record")
     if "tuple" in encoded:
-        return tuple(decode(item) for item in encoded["tuple"])
+        items = (decode(item) for item in encoded["tuple"])
+        return ReturnedList(items) if encoded.get("kind") == "list" else tuple(items)
     if "str" in encoded:
         return str(encoded["str"])
     if "unsupported" in encoded:
@@ -34,15 +52,17 @@ def decode(encoded: dict) -> Any:
 def compare(got: Any, expected: Any, rtol: float, atol: float) -> Optional[str]:
     """Shape, dtype and value agreement of one output (tuples element-wise)."""
     if isinstance(expected, tuple):
-        if not isinstance(got, tuple) or len(got) != len(expected):
-            return f"expected a tuple of {len(expected)} arrays"
+        if not isinstance(got, tuple):
+            return f"returned a single value, expected a tuple of {len(expected)} values"
+        if len(got) != len(expected):
+            return f"returned a {kind(got)} of {len(got)} values, expected a tuple of {len(expected)}"
         for position, (g, e) in enumerate(zip(got, expected)):
             problem = compare(g, e, rtol, atol)
             if problem:
-                return f"item {position} of the returned tuple: {problem}"
+                return f"item {position} of the returned {kind(got)}: {problem}"
         return None
     if isinstance(got, tuple):
-        return "returned a tuple where a single array was expected"
+        return f"returned a {kind(got)} where a single array was expected"
     if isinstance(expected, str):
         if not isinstance(got, str):
             return f"returned {type(got).__name__}, expected a string"
@@ -64,29 +84,36 @@ def compare(got: Any, expected: Any, rtol: float, atol: float) -> Optional[str]:
     return None
 
 
-def _matches(mistake: Mistake, check: Check, calls, outputs, student_warned) -> bool:
+def _same_output(check: Check, got, wrong, args) -> bool:
+    if check.judge is not None:
+        return check.judge(got, wrong, args) is None
+    return compare(got, wrong, check.rtol, check.atol) is None
+
+
+def behaves_like(mistake: Mistake, check: Check, calls, outputs, student_warned) -> bool:
     """Does the student's behaviour reproduce this known mistake on every call?"""
     for args, got, warned in zip(calls, outputs, student_warned):
         try:
             wrong, mistake_warnings = call_with_warnings(mistake.implementation, args)
-        except Exception:
-            return False
-        if check.forbid_warnings and warned != bool(mistake_warnings):
-            return False
-        if compare(got, wrong, check.rtol, check.atol):
+            if check.forbid_warnings and warned != bool(mistake_warnings):
+                return False
+            if not _same_output(check, got, wrong, args):
+                return False
+        except Exception:  # the mistake cannot take this input, or the judge not its output
             return False
     return True
 
 
 def likely(mistake: Mistake) -> str:
     """How feedback names a known mistake (judge() adds the final full stop)."""
-    return f"Likely mistake: {mistake.name}. {mistake.advice}".rstrip(" .")
+    return f"{LIKELY} {mistake.name}. {mistake.advice}".rstrip(" .")
 
 
 def first_match(mistakes, args, same) -> Optional[Mistake]:
     """The first mistake whose output on ``args`` satisfies ``same(output)``:
     for custom judges, which decide themselves what counts as the same output
-    (one item of a tuple, a distribution)."""
+    (one item of a tuple, a distribution). judge() keeps the name only when
+    the submission behaves like that mistake on every call."""
     for mistake in mistakes:
         try:
             wrong, _ = call_with_warnings(mistake.implementation, args)
@@ -99,9 +126,21 @@ def first_match(mistakes, args, same) -> Optional[Mistake]:
 
 def diagnose(check: Check, calls, outputs, warned) -> str:
     for mistake in check.mistakes:
-        if _matches(mistake, check, calls, outputs, warned):
+        if behaves_like(mistake, check, calls, outputs, warned):
             return f" {likely(mistake)}."
     return ""
+
+
+def _truthful(problem: str, check: Check, calls, outputs, warned) -> tuple[str, str]:
+    """The problem without any mistake name a custom judge gave, and the name
+    of a mistake the submission behaves like on every call ('' if none)."""
+    named = problem.find(LIKELY)
+    if named >= 0:
+        claimed = next((m for m in check.mistakes if problem[named:].startswith(likely(m))), None)
+        problem = problem[:named].rstrip(" .")
+        if claimed is not None and behaves_like(claimed, check, calls, outputs, warned):
+            return problem, f" {likely(claimed)}."
+    return problem, diagnose(check, calls, outputs, warned)
 
 
 @functools.lru_cache(maxsize=None)
@@ -114,8 +153,21 @@ def cases(check: Check, reference) -> tuple[list, list]:
     return calls, [call_with_warnings(function, args)[0] for args in calls]
 
 
-def judge(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
-    """Verdict on one check. ``reference`` is the chapter's reference module."""
+def judge(check: Check, recorded: Optional[dict], reference, failed: frozenset = frozenset()) -> Optional[str]:
+    """Verdict on one check. ``reference`` is the chapter's reference module;
+    ``failed`` names the notebook's functions whose own checks failed so far."""
+    message = _verdict(check, recorded, reference)
+    if message is None:
+        return None
+    calls_failed = sorted(set((recorded or {}).get("uses", [])) & failed - {check.function})
+    if calls_failed:
+        names = ", ".join(f"{name}()" for name in calls_failed)
+        message += (f" It calls your {names}, which failed its own test: fix "
+                    f"{'that' if len(calls_failed) == 1 else 'those'} first.")
+    return message
+
+
+def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
     name = f"{check.function}()"
     if recorded is None:
         return f"{name}: no output was recorded (the hidden tests could not run)."
@@ -127,25 +179,39 @@ def judge(check: Check, recorded: Optional[dict], reference) -> Optional[str]:
     entries = recorded.get("calls", [])
     if len(entries) != len(calls):
         return f"{name}: the recorded output is incomplete."
-    for entry in entries:
+    for number, entry in enumerate(entries):
         if entry.get("error"):
             if entry["error"].startswith("NotImplementedError"):
                 return f"{name}: {NOT_IMPLEMENTED}."
-            return f"{name} raised {entry['error']}"
+            return f"{name} raised {scrub(entry['error'])} on hidden test case {number + 1} of {len(calls)}."
     try:
         outputs = [decode(entry.get("output")) for entry in entries]
     except (ValueError, TypeError, KeyError) as problem:
         return f"{name}: {problem}."
     warned = [bool(entry.get("warnings")) for entry in entries]
     for number, (args, got, expected) in enumerate(zip(calls, outputs, expected_outputs)):
+        where = f"{name} is wrong on hidden test case {number + 1} of {len(calls)}"
         if check.judge is not None:
             problem = check.judge(got, expected, args)
         else:
             problem = compare(got, expected, check.rtol, check.atol)
-        if problem is None and check.forbid_warnings and warned[number]:
-            first = entries[number]["warnings"][0]
-            problem = f"numpy warned while computing it ({first})"
         if problem:
-            hint = "" if check.judge else diagnose(check, calls, outputs, warned)
-            return f"{name} is wrong on hidden test case {number + 1} of {len(calls)}: {problem}.{hint}"
+            problem, hint = _truthful(problem, check, calls, outputs, warned)
+            return f"{where}: {problem}.{hint}"
+        if check.forbid_warnings and warned[number]:
+            first = entries[number]["warnings"][0]
+            hint = diagnose(check, calls, outputs, warned)
+            return f"{where}: numpy warned while computing it ({first}).{hint}"
+        if check.keeps_inputs and entries[number].get("modified"):
+            changed = ", ".join(f"`{_parameter(reference, check, i)}`" for i in entries[number]["modified"])
+            return f"{where}: it changed its argument {changed} in place; the docstring says not to modify its inputs."
+        if entries[number].get("global_random"):
+            return f"{where}: {GLOBAL_RANDOM}."
     return None
+
+
+def _parameter(reference, check: Check, position: int) -> str:
+    """The reference's name for the argument at ``position``."""
+    function = getattr(reference, check.reference or check.function)
+    names = list(inspect.signature(function).parameters)
+    return names[position] if position < len(names) else f"number {position + 1}"

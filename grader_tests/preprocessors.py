@@ -47,6 +47,7 @@ from grader_tests.cgroups import KernelLimits
 from grader_tests.checks import Check, find
 from grader_tests.judge import judge
 from grader_tests.kernel_client import ReadyKernelClient
+from grader_tests.machine_paths import scrub
 from grader_tests.reference import load_reference
 
 FAILURE_NAME = "GradingFailure"
@@ -98,16 +99,29 @@ def limit_output(cell, limit: int) -> None:
                 output.data[mime] = _cut(value, limit)
 
 
-def verdict(check: Check, folder: Path | None, chapter: str) -> str | None:
+def scrub_outputs(cell) -> None:
+    """No path of the grading machine in what the cell shows (tracebacks,
+    warnings printed to stderr)."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            output.text = scrub(output.text)
+        elif output.get("output_type") == "error":
+            output.evalue = scrub(output.get("evalue", ""))
+            output.traceback = [scrub(line) for line in output.get("traceback", [])]
+
+
+def verdict(check: Check, folder: Path | None, chapter: str,
+            failed: frozenset = frozenset()) -> str | None:
     """The trusted verdict on one check's record; any failure to read or
-    judge it fails this check alone."""
+    judge it fails this check alone. ``failed``: the notebook's functions
+    that failed a check so far."""
     name = f"{check.function}()"
     try:
         recorded = records.read(folder, check.check_id) if folder else None
     except records.BadRecord as problem:
         return f"{name}: {problem}."
     try:
-        return judge(check, recorded, load_reference(chapter))
+        return judge(check, recorded, load_reference(chapter), failed)
     except Exception as error:  # a value the judge did not expect
         return (f"{name}: the grader could not judge what it returned "
                 f"({type(error).__name__}); check the types the docstring asks for.")
@@ -209,6 +223,7 @@ class TrustedExecute(Execute):
         self._output_sizes: dict[int, int] = {}
         self._disk_full = False
         self._dropped: set[int] = set()
+        self._failed: set[str] = set()  # functions whose checks failed so far
         _refuse_links(resources)
         if self._sandboxed():
             self._sandbox_limits = sandbox.Limits.from_env(os.environ.get(sandbox.LIMITS_VAR))
@@ -267,12 +282,14 @@ class TrustedExecute(Execute):
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             limit_output(cell, self.max_output_chars)
+            scrub_outputs(cell)
             self._stopped = self._died()
             cell.outputs.insert(0, failure_output(f"The notebook stopped here: {self._stopped}."))
             return cell, resources
         except CellTimeoutError:  # a kernel that ignores the interrupt stops answering
             cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue="", traceback=[]))
         limit_output(cell, self.max_output_chars)
+        scrub_outputs(cell)
         # An interrupted cell shows KeyboardInterrupt, one that ignored the
         # interrupt CellTimeoutError.
         if any(o.output_type == "error" and o.ename in ("CellTimeoutError", "KeyboardInterrupt")
@@ -292,7 +309,11 @@ class TrustedExecute(Execute):
         cell, resources = self._executed(cell, resources, index)
         if self._stopped:  # the cell holds the error that stopped the notebook
             return cell, resources
-        apply_verdict(cell, verdict(check, self._records_folder(), resources["nbgrader"]["assignment"]))
+        message = verdict(check, self._records_folder(), resources["nbgrader"]["assignment"],
+                          frozenset(self._failed))
+        if message:
+            self._failed.add(check.function)
+        apply_verdict(cell, message)
         return cell, resources
 
     def _executed(self, cell, resources, index):

@@ -22,6 +22,7 @@ from grader_tests.untrusted_files import Refused, read_bytes
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 8
 MAX_TEXT = 2000
+MAX_NAMES = 64  # arguments changed in place, notebook functions used
 
 
 class BadRecord(Exception):
@@ -55,6 +56,10 @@ def _check_record(record) -> None:
     for key in ("check_id", "fatal"):
         if record.get(key) is not None:
             _text(record[key], key)
+    used = record.get("uses", [])
+    if not isinstance(used, list) or len(used) > MAX_NAMES or \
+            not all(isinstance(name, str) and name.isidentifier() and len(name) <= 100 for name in used):
+        raise BadRecord("the functions used are not a list of names")
     for entry in record.get("calls", []):
         if not isinstance(entry, dict):
             raise BadRecord("a call's entry is not an object")
@@ -65,6 +70,12 @@ def _check_record(record) -> None:
             raise BadRecord("warnings are not a list")
         for warning in warnings:
             _text(warning, "a warning")
+        modified = entry.get("modified", [])
+        if not isinstance(modified, list) or len(modified) > MAX_NAMES or not all(
+                isinstance(n, int) and not isinstance(n, bool) and 0 <= n < MAX_NAMES for n in modified):
+            raise BadRecord("the arguments changed are not a list of positions")
+        if not isinstance(entry.get("global_random", False), bool):
+            raise BadRecord("the use of global random state is not true or false")
         if entry.get("output") is not None:
             _check_value(entry["output"], 0)
 
@@ -74,7 +85,7 @@ def _check_value(encoded, depth: int) -> None:
         raise BadRecord("a returned value is malformed")
     if "tuple" in encoded:
         items = encoded["tuple"]
-        if not isinstance(items, list):
+        if not isinstance(items, list) or encoded.get("kind", "tuple") not in ("tuple", "list"):
             raise BadRecord("a returned tuple is malformed")
         for item in items:
             _check_value(item, depth + 1)

@@ -1,0 +1,84 @@
+"""Every wrong implementation in ``student_work`` loses points and is named
+truthfully; every correct one keeps full marks (see ``student_work``)."""
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import textwrap
+
+import pytest
+
+import student_work
+from conftest import kernel_namespace
+from docstring_audit import chapters, graded_docstrings
+from grader_tests.checks import all_checks
+from grader_tests.judge import LIKELY, judge
+from grader_tests.kernel.record import RECORD_DIR, record, uses
+from grader_tests.reference import load_reference
+
+CHAPTERS = student_work.chapters()
+CASES = [(chapter, kind, index) for chapter, module in sorted(CHAPTERS.items())
+         for kind in ("WRONG", "CORRECT") for index in range(len(getattr(module, kind)))]
+
+
+def chapter_checks(chapter: str) -> list:
+    inputs = importlib.import_module(f"grader_tests.kernel.inputs.ch{chapter}").INPUTS
+    return [check for check_id, check in all_checks().items() if check_id in inputs]
+
+
+@functools.cache
+def checks_calling(chapter: str, function: str) -> list:
+    """The chapter's checks whose function is ``function`` or calls it."""
+    namespace = kernel_namespace(chapter)
+    return [check for check in chapter_checks(chapter)
+            if check.function == function or function in uses(namespace[check.function], namespace)]
+
+
+def grade(chapter: str, function: str, source: str, folder) -> list[tuple[str, str | None]]:
+    namespace = kernel_namespace(chapter, textwrap.dedent(source))
+    reference = load_reference(chapter)
+    verdicts = []
+    for check in checks_calling(chapter, function):
+        record(check.check_id, namespace)
+        recorded = json.loads((folder / RECORD_DIR / f"{check.check_id}.json").read_text())
+        verdicts.append((check.function, judge(check, recorded, reference)))
+    return verdicts
+
+
+@pytest.mark.parametrize("chapter, kind, index", CASES)
+def test_student_work(tmp_path, monkeypatch, chapter, kind, index):
+    monkeypatch.chdir(tmp_path)
+    case = getattr(CHAPTERS[chapter], kind)[index]
+    verdicts = grade(chapter, case.function, case.source, tmp_path)
+    assert verdicts, f"no check calls {case.function}()"
+    failures = [message for _, message in verdicts if message]
+    if kind == "CORRECT":
+        assert not failures, f"{case.why}: {failures}"
+        return
+    assert failures, f"kept full marks: {case.why}"
+    own = [message for function, message in verdicts if message and function == case.function]
+    message = (own or failures)[0]
+    for other in failures:
+        if case.mistake is None or other is not message:
+            assert LIKELY not in other or (case.mistake and case.mistake in other), \
+                f"false diagnosis for {case.why}: {other}"
+    if case.mistake is not None:
+        assert LIKELY in message and case.mistake in message.split(LIKELY, 1)[1], message
+
+
+def test_every_graded_function_has_enough_student_work():
+    """At least 3 wrong and 2 correct implementations per graded function,
+    6 and 3 on average per chapter."""
+    short = []
+    for chapter in chapters():
+        module = CHAPTERS.get(chapter)
+        functions = graded_docstrings(chapter)
+        wrong = {f: sum(c.function == f for c in getattr(module, "WRONG", [])) for f in functions}
+        right = {f: sum(c.function == f for c in getattr(module, "CORRECT", [])) for f in functions}
+        short += [f"{chapter} {f}: {wrong[f]} wrong, {right[f]} correct" for f in functions
+                  if wrong[f] < 3 or right[f] < 2]
+        if sum(wrong.values()) < 6 * len(functions) or sum(right.values()) < 3 * len(functions):
+            short.append(f"{chapter}: {sum(wrong.values())} wrong and {sum(right.values())} correct "
+                         f"for {len(functions)} functions")
+    assert not short, "\n".join(short)
