@@ -25,6 +25,9 @@ top of nbgrader's feedback template ``FeedbackExporter``
   relative URL, so a page works opened from disk or downloaded with its
   folder. MathJax's own ``ui/safe`` extension filters the links, styles and
   classes a student's TeX could ask for (``\\href``, ``\\style``...);
+* opens with a table of the test cells' verdicts, shows each failed test's
+  verdict wrapped above its outputs and folds those outputs away
+  (``grader_tests.feedback_verdicts``);
 * frames each cell's outputs with a left border and a caption, and makes the
   frame contain anything positioned inside it (``contain: paint``), so no
   output can pass for the grader's verdict: the scores are in the page's
@@ -56,6 +59,8 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from pygments.token import STANDARD_TYPES
 from traitlets import default
+
+from grader_tests import feedback_verdicts
 
 # nbconvert's wording, so a page reads the same whichever exporter wrote it.
 MISSING_ALT = "No description has been provided for this image"
@@ -133,13 +138,28 @@ FRAME_CSS = """
 # <meta charset> stays in the page's first kilobyte and FRAME_CSS comes after
 # nbconvert's.
 HEAD_START = f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-HEAD_END = f"<script>{MATHJAX_LOADER}</script>\n<style>{FRAME_CSS}\n</style>\n</head>"
+HEAD_END = (f"<script>{MATHJAX_LOADER}</script>\n<style>{FRAME_CSS}{feedback_verdicts.CSS}</style>\n"
+            "</head>")
 
 PAGE = """{%- extends 'index.html.j2' -%}
 {%- block header -%}
 {{ super() | replace('<head>', resources.feedback.head_start, 1) | replace('</head>', resources.feedback.head_end, 1) }}
 {%- endblock header -%}
+{%- block body -%}
+{{ super() | replace('<div id="toc">', resources.feedback.summary ~ late_penalty() ~ '<div id="toc">', 1) }}
+{%- endblock body -%}
+{%- block input -%}{{ super() }}{{ resources.feedback.verdict(cell) }}{%- endblock input -%}
+{%- block output_group -%}
+{%- if resources.feedback.folded(cell) -%}
+<details class="grader-folded"><summary>{{ resources.feedback.folded_summary }}</summary>{{ super() }}</details>
+{%- else -%}{{ super() }}{%- endif -%}
+{%- endblock output_group -%}
 {%- block output -%}{{ super() | sanitize }}{%- endblock output -%}
+{%- macro late_penalty() -%}
+{%- if resources.nbgrader.late_penalty > 0 -%}
+<p class="late-penalty">Late submission penalty: -{{ resources.nbgrader.late_penalty | float | round(2) }} points</p>
+{%- endif -%}
+{%- endmacro -%}
 """
 # nbconvert's macro of this name loads MathJax 2 from a CDN; HEAD_END loads ours.
 NO_MATHJAX_MACRO = "{%- macro mathjax(url=None) -%}{%- endmacro -%}"
@@ -187,6 +207,19 @@ class FeedbackExporter(HTMLExporter):
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return IMG_WITHOUT_ALT.sub(f'<img alt="{MISSING_ALT}"', html), resources
+
+
+    def _preprocess(self, nb, resources):
+        # The verdicts are read once nbgrader's preprocessors have put each
+        # cell's score in its metadata.
+        nb, resources = super()._preprocess(nb, resources)
+        nb, verdicts, in_order = feedback_verdicts.take_verdicts(nb)
+        resources["feedback"].update(
+            summary=feedback_verdicts.summary_html(in_order),
+            verdict=lambda cell: feedback_verdicts.verdict_html(verdicts.get(id(cell))),
+            folded=lambda cell: id(cell) in verdicts,
+            folded_summary=feedback_verdicts.FOLDED_SUMMARY)
+        return nb, resources
 
 
 class CachedHighlight(Highlight2HTML):

@@ -22,6 +22,7 @@ from grader_tests.machine_paths import scrub
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 LIKELY = "Likely mistake:"
+FIX_FIRST = "It calls your "
 GLOBAL_RANDOM = ("it used the global random state (np.random.* or the random module); "
                  "draw random numbers only from the rng argument")
 
@@ -162,7 +163,7 @@ def judge(check: Check, recorded: Optional[dict], reference, failed: frozenset =
     calls_failed = sorted(set((recorded or {}).get("uses", [])) & failed - {check.function})
     if calls_failed:
         names = ", ".join(f"{name}()" for name in calls_failed)
-        message += (f" It calls your {names}, which failed its own test: fix "
+        message += (f" {FIX_FIRST}{names}, which failed its own test: fix "
                     f"{'that' if len(calls_failed) == 1 else 'those'} first.")
     return message
 
