@@ -6,7 +6,9 @@ Run from the repository root:  python -m dlcourse.build_book   (or `make book`)
 2. runs `npm ci` in book/vendor when package-lock.json changed since the last
    install, then copies the files the pages load (MathJax 3, the widget manager)
    into book/vendor/static, which _config.yml serves as html_static_path;
-3. runs `jupyter-book build . -W -n --keep-going` (warnings are errors).
+3. runs `jupyter-book build . -W -n --keep-going` (warnings are errors), with
+   the launch buttons left out while _config.yml names no repository
+   (``launch_config``).
 
 Exit status is non-zero when any step fails.
 """
@@ -127,8 +129,30 @@ def jupyter_book_command() -> list[str]:
     )
 
 
+def launch_config() -> list[str]:
+    """``--config`` arguments for jupyter-book: none when _config.yml names the
+    course's repository; otherwise a copy of it without launch-button targets
+    (a Binder or Colab button needs a repository to open, and the theme fails
+    on an empty one), written to _build/ only when it changes."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    if (config.get("repository") or {}).get("url"):
+        return []
+    buttons = config.get("launch_buttons") or {}
+    config["launch_buttons"] = {key: value for key, value in buttons.items() if not key.endswith("_url")}
+    path = ROOT / "_build" / "_config.yml"
+    text = "# _config.yml without launch buttons (no repository.url); written by dlcourse.build_book\n" + \
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    if not path.is_file() or path.read_text() != text:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+    return ["--config", str(path)]
+
+
 def build_html() -> None:
-    cmd = jupyter_book_command() + ["build", ".", "--builder", "html", "-W", "-n", "--keep-going"]
+    cmd = jupyter_book_command() + ["build", ".", "--builder", "html", "-W", "-n", "--keep-going",
+                                    *launch_config()]
     say("jupyter-book build . -W -n --keep-going")
     result = subprocess.run(cmd, cwd=ROOT)
     index = ROOT / "_build" / "html" / "index.html"
