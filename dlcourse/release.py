@@ -3,6 +3,10 @@
     python -m dlcourse.release              # every chapter, into exercises/
     python -m dlcourse.release --into DIR   # somewhere else (the tests diff it)
 
+First it writes the slider helper (``dlcourse/notebook_sliders.py``) into the
+setup cell of every solution notebook, so each notebook a student gets runs,
+sliders included, without the course's package.
+
 nbgrader runs in a scratch course folder, so no gradebook is left in the
 checkout; the output is deterministic, which lets a test regenerate it and
 fail on any difference from what is committed.
@@ -32,6 +36,40 @@ def nbgrader_env() -> dict:
     return env
 
 
+SLIDERS_BEGIN = "# ---- sliders: written by `python -m dlcourse.release` from dlcourse/notebook_sliders.py ----"
+SLIDERS_END = "# ---- end of sliders ----"
+
+
+def sliders_block() -> str:
+    code = (COURSE_ROOT / "dlcourse" / "notebook_sliders.py").read_text()
+    code = code[code.index("\nimport io\n") + 1:].rstrip()  # the code, without the docstring
+    return f"{SLIDERS_BEGIN}\n{code}\n\n\nshow = live_sliders\n{SLIDERS_END}"
+
+
+def with_sliders(setup: str) -> str:
+    """The setup cell's code with the current slider helper at its end."""
+    if SLIDERS_BEGIN in setup:
+        before, _, rest = setup.partition(SLIDERS_BEGIN)
+        setup = before + rest.partition(SLIDERS_END)[2]
+    return f"{setup.strip()}\n\n\n{sliders_block()}"
+
+
+def embed_sliders(root: Path = COURSE_ROOT) -> list[str]:
+    """Brings every solution notebook's setup cell up to date; returns the chapters changed."""
+    import nbformat
+
+    changed = []
+    for chapter in chapters(root):
+        path = root / "solutions" / chapter / f"{chapter}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        setup = next(cell for cell in nb.cells if "setup" in cell.metadata.get("tags", []))
+        if setup.source != with_sliders(setup.source):
+            setup.source = with_sliders(setup.source)
+            nbformat.write(nb, path)
+            changed.append(chapter)
+    return changed
+
+
 def generate(into: Path, names: list[str] | None = None) -> None:
     into = into.resolve()
     with tempfile.TemporaryDirectory(prefix="release-") as scratch:
@@ -51,6 +89,8 @@ def main() -> None:
     parser.add_argument("--into", type=Path, default=COURSE_ROOT / "exercises")
     parser.add_argument("chapters", nargs="*", help="default: every chapter in solutions/")
     args = parser.parse_args()
+    if changed := embed_sliders():
+        print(f"slider helper updated in solutions/ of {', '.join(changed)}")
     generate(args.into, args.chapters or None)
     print(f"student notebooks written to {args.into}")
 

@@ -47,13 +47,12 @@ import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from dlcourse.notebook_sliders import drawn_figure, live_sliders
+
 __all__ = ["show", "MAX_FRAMES"]
 
 #: Upper bound on the number of frames one call may render (two sliders = grid).
 MAX_FRAMES = 400
-
-#: Size of each frame in inches (the draw function may change it).
-DEFAULT_FIGSIZE = (5.0, 3.0)
 
 _ENV_MODE = "DLCOURSE_SLIDERS"
 _MODES = ("live", "static", "off")
@@ -131,33 +130,6 @@ def _fmt(value: int | float) -> str:
     return f"{value:.4g}"
 
 
-def _new_figure():
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=DEFAULT_FIGSIZE, dpi=100)
-
-
-def _draw(draw: Callable[..., Any], values: dict[str, int | float]):
-    """A fresh figure drawn by ``draw``; laid out unless ``draw`` chose a layout.
-
-    No layout engine is set up front: a draw function that calls
-    ``fig.tight_layout()`` on a constrained-layout figure makes matplotlib warn,
-    and a warning in a book page's output fails the build.
-    """
-    import matplotlib
-
-    fig = _new_figure()
-    draw(fig, **values)
-    pars = fig.subplotpars
-    adjusted = any(
-        getattr(pars, k) != matplotlib.rcParams[f"figure.subplot.{k}"]
-        for k in ("left", "right", "top", "bottom", "wspace", "hspace")
-    )
-    if fig.get_layout_engine() is None and not adjusted:
-        fig.set_layout_engine("constrained")
-    return fig
-
-
 # -- static mode -----------------------------------------------------------
 
 _SVG_RC = {
@@ -173,7 +145,7 @@ def _svg_frame(draw: Callable[..., Any], values: dict[str, int | float], prefix:
     import matplotlib
 
     with matplotlib.rc_context(_SVG_RC):
-        fig = _draw(draw, values)
+        fig = drawn_figure(draw, values)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata=_SVG_METADATA)
     svg = buf.getvalue()
@@ -259,31 +231,6 @@ def _static_html(draw: Callable[..., Any], sliders: dict[str, list[int | float]]
     )
 
 
-# -- live mode -------------------------------------------------------------
-
-
-def _live_widget(draw: Callable[..., Any], sliders: dict[str, list[int | float]]):
-    import ipywidgets
-    from IPython.display import Image, display
-
-    def frame(**values):
-        fig = _draw(draw, values)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        display(Image(data=buf.getvalue(), format="png"))
-
-    controls = {
-        name: ipywidgets.SelectionSlider(
-            options=[(_fmt(v), v) for v in values],
-            value=values[(len(values) - 1) // 2],
-            description=name,
-            continuous_update=True,
-        )
-        for name, values in sliders.items()
-    }
-    return ipywidgets.interactive(frame, **controls)
-
-
 # -- public API ------------------------------------------------------------
 
 
@@ -319,7 +266,7 @@ def show(draw: Callable[..., Any], *, live: bool | None = None, **sliders: Seque
     if mode == "off":
         return None
     if mode == "live":
-        return _live_widget(draw, clean)
+        return live_sliders(draw, **clean)
     from IPython.display import HTML
 
     return HTML(_static_html(draw, clean))
