@@ -23,8 +23,11 @@ from grader_tests.machine_paths import scrub
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 LIKELY = "Likely mistake:"
 FIX_FIRST = "It calls your "
-GLOBAL_RANDOM = ("it used the global random state (np.random.* or the random module); "
-                 "draw random numbers only from the rng argument")
+GLOBAL_RANDOM = "it used the global random state (np.random.* or the random module)"
+FROM_RNG = "draw random numbers only from the rng argument"
+NO_RANDOM = "this function needs no random numbers"
+SILENCED = ("its code can silence numpy's warnings (np.errstate, np.seterr or the warnings module); "
+            "compute the result so that nothing overflows, instead of hiding the warning")
 
 
 class ReturnedList(tuple):
@@ -199,6 +202,8 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
         if problem:
             problem, hint = _truthful(problem, check, calls, outputs, warned)
             return f"{where}: {problem}.{hint}"
+        if check.forbid_warnings and recorded.get("silences_warnings"):
+            return f"{where}: {SILENCED}."
         if check.forbid_warnings and warned[number]:
             first = entries[number]["warnings"][0]
             hint = diagnose(check, calls, outputs, warned)
@@ -207,12 +212,16 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
             changed = ", ".join(f"`{_parameter(reference, check, i)}`" for i in entries[number]["modified"])
             return f"{where}: it changed its argument {changed} in place; the docstring says not to modify its inputs."
         if entries[number].get("global_random"):
-            return f"{where}: {GLOBAL_RANDOM}."
+            advice = FROM_RNG if "rng" in _parameters(reference, check) else NO_RANDOM
+            return f"{where}: {GLOBAL_RANDOM}; {advice}."
     return None
+
+
+def _parameters(reference, check: Check) -> list[str]:
+    return list(inspect.signature(getattr(reference, check.reference or check.function)).parameters)
 
 
 def _parameter(reference, check: Check, position: int) -> str:
     """The reference's name for the argument at ``position``."""
-    function = getattr(reference, check.reference or check.function)
-    names = list(inspect.signature(function).parameters)
+    names = _parameters(reference, check)
     return names[position] if position < len(names) else f"number {position + 1}"

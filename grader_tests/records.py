@@ -60,6 +60,8 @@ def _check_record(record) -> None:
     if not isinstance(used, list) or len(used) > MAX_NAMES or \
             not all(isinstance(name, str) and name.isidentifier() and len(name) <= 100 for name in used):
         raise BadRecord("the functions used are not a list of names")
+    if not isinstance(record.get("silences_warnings", False), bool):
+        raise BadRecord("whether warnings are silenced is not true or false")
     for entry in record.get("calls", []):
         if not isinstance(entry, dict):
             raise BadRecord("a call's entry is not an object")

@@ -13,7 +13,7 @@ import pytest
 
 from grader_tests.checks import Check, Mistake
 from grader_tests.judge import GLOBAL_RANDOM, LIKELY, judge, likely
-from grader_tests.kernel.record import _run_one, uses
+from grader_tests.kernel.record import _run_one, references, uses
 from grader_tests.machine_paths import COURSE_ROOT, scrub
 
 
@@ -125,3 +125,25 @@ def test_machine_paths_are_scrubbed():
     for machine in (sys.prefix, "/tmp/ipykernel", str(COURSE_ROOT), "/home/student"):
         assert machine not in scrubbed
     assert "<python>/numpy/core/fromnumeric.py" in scrubbed and "<your notebook>:4" in scrubbed
+
+
+def test_the_advice_on_random_state_follows_the_signature():
+    def double(x):
+        return 2.0 * x + 0.0 * np.random.rand()
+
+    assert "this function needs no random numbers" in judge(toy(), recorded(toy(), double), REFERENCE)
+
+
+def test_silencing_numpy_warnings_fails_where_warnings_are_forbidden():
+    namespace = {"np": np, "__name__": "__main__"}
+    exec("from numpy import errstate as quiet\n"
+         "def direct(x):\n    with np.errstate(over='ignore'):\n        return 2.0 * x\n"
+         "def aliased(x):\n    with quiet(all='ignore'):\n        return 2.0 * x\n"
+         "def helper(x):\n    np.seterr(all='ignore')\n    return x\n"
+         "def through_a_helper(x):\n    return 2.0 * helper(x)\n", namespace)
+    for name in ("direct", "aliased", "through_a_helper"):
+        for check in (toy(forbid_warnings=True), toy()):
+            entry = dict(recorded(check, namespace[name]), silences_warnings=references(namespace[name], namespace)[1])
+            message = judge(check, entry, REFERENCE)
+            assert bool(message and "silence numpy's warnings" in message) == check.forbid_warnings, name
+    assert not references(lambda x: 2.0 * x, namespace)[1]

@@ -3,6 +3,8 @@ files under a cap, never blocking, parsed with limits; whatever goes wrong
 while reading or judging one check fails that check only."""
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import os
 import threading
@@ -106,9 +108,9 @@ def test_removing_a_record_never_follows_a_link(tmp_path):
 
 
 def test_a_value_the_judge_does_not_expect_fails_that_check_only(tmp_path):
-    # Strings where arrays are expected: an honest student's bug.
+    # Strings where arrays are expected, and a judge that did not foresee them.
     entry = {"error": None, "warnings": [], "output": {"tuple": [{"str": name} for name in "abcd"]}}
-    check = find("test_xor_network")
+    check = dataclasses.replace(find("test_xor_network"), judge=lambda got, expected, args: got[0].shape)
     write(tmp_path, check.check_id, {"check_id": check.check_id, "calls": [entry]})
     message = verdict(check, tmp_path, "01_nonlinearity")
     assert message == ("xor_network(): the grader could not judge what it returned (AttributeError); "

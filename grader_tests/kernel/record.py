@@ -89,10 +89,12 @@ def where_raised(error: BaseException) -> str:
     return f" (line {frame.lineno} of its cell, in {frame.name}(){line})"
 
 
-def uses(function: Callable, namespace: dict) -> list[str]:
+def references(function: Callable, namespace: dict) -> tuple[list[str], bool]:
     """The notebook's own functions that ``function`` calls, directly or
-    through others of them (nested functions and lambdas included)."""
+    through others of them (nested functions and lambdas included), and
+    whether any of that code can silence numpy's warnings."""
     found: set[str] = set()
+    silences = False
     pending = [function]
     while pending and len(found) < MAX_USES:
         codes = [getattr(pending.pop(), "__code__", None)]
@@ -103,10 +105,29 @@ def uses(function: Callable, namespace: dict) -> list[str]:
             codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
             for name in code.co_names:
                 other = namespace.get(name)
+                silences = silences or name in _SILENCERS or _is_silencer(other)
                 if name not in found and other is not function and _defined_in_notebook(other, function):
                     found.add(name)
                     pending.append(other)
-    return sorted(found)[:MAX_USES]
+    return sorted(found)[:MAX_USES], silences
+
+
+def uses(function: Callable, namespace: dict) -> list[str]:
+    return references(function, namespace)[0]
+
+
+# What turns numpy's warnings off: a computation that overflows and hides it
+# gets right values but breaks the "no overflow, no warning" promise.
+_SILENCERS = frozenset({"errstate", "seterr", "filterwarnings", "simplefilter", "catch_warnings",
+                        "resetwarnings"})
+
+
+_SILENCER_OBJECTS = tuple(getattr(module, name) for module in (np, warnings) for name in _SILENCERS
+                          if hasattr(module, name))
+
+
+def _is_silencer(value: Any) -> bool:
+    return value is not None and any(value is silencer for silencer in _SILENCER_OBJECTS)
 
 
 def _defined_in_notebook(other: Any, function: Callable) -> bool:
@@ -152,7 +173,7 @@ def record(check_id: str, namespace: dict) -> None:
     else:
         function = namespace[inputs.function]
         result["calls"] = [_run_one(function, args) for args in make_calls(check_id, inputs.calls)]
-        result["uses"] = uses(function, namespace)
+        result["uses"], result["silences_warnings"] = references(function, namespace)
     os.makedirs(RECORD_DIR, exist_ok=True)
     with open(os.path.join(RECORD_DIR, f"{check_id}.json"), "w") as file:
         json.dump(result, file)
