@@ -27,7 +27,10 @@ def _moderate(rng):
 
 
 def _extremes(rng):
-    return [(EDGES.copy(),), (rng.normal(scale=500.0, size=(4, 6)),)]
+    # Also each sign on its own: which formula overflows on which side tells
+    # the unstable ways to compute the sigmoid apart.
+    return [(EDGES.copy(),), (EDGES[EDGES < 0],), (EDGES[EDGES > 0],),
+            (rng.normal(scale=500.0, size=(4, 6)),)]
 
 
 def _with_alpha(rng):
@@ -42,7 +45,9 @@ def _logits(rng):
 def _large_logits(rng):
     return [(np.array([[1000.0, 1001.0, 1002.0], [-1000.0, 0.0, 1000.0]]),),
             (rng.normal(size=(3, 4)) * 50 + 900,),
-            (np.array([-1e4, -1e4 + 1.0]),)]
+            (np.array([-1e4, -1e4 + 1.0]),),
+            # Rows far apart: each row needs its own maximum subtracted.
+            (np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]]),)]
 
 
 def _maxout_calls(rng):
@@ -67,7 +72,10 @@ def _threshold_calls(rng):
     random_labels = (rng.random(12) < 0.5).astype(np.float64)
     return [(XOR_X, np.array([0.0, 1.0, 1.0, 0.0]), grid),
             (XOR_X, np.array([0.0, 0.0, 0.0, 1.0]), grid),
-            (random_points, random_labels, np.linspace(-1.0, 1.0, 5))]
+            (random_points, random_labels, np.linspace(-1.0, 1.0, 5)),
+            # AND reaches 1.0 only with w1 = w2 = 1 and b = -1 (both ends of the
+            # grid), where (0, 1) and (1, 0) score exactly 0: predicted 0, strictly.
+            (XOR_X, np.array([0.0, 0.0, 0.0, 1.0]), np.array([-1.0, 0.0, 1.0]))]
 
 
 def _no_arguments(rng):
