@@ -59,26 +59,10 @@ def test_student_work(tmp_path, monkeypatch, chapter, kind, index):
     assert failures, f"kept full marks: {case.why}"
     own = [message for function, message in verdicts if message and function == case.function]
     message = (own or failures)[0]
+    phrases = (case.mistake,) if isinstance(case.mistake, str) else case.mistake or ()
     for other in failures:
-        if case.mistake is None or other is not message:
-            assert LIKELY not in other or (case.mistake and case.mistake in other), \
-                f"false diagnosis for {case.why}: {other}"
-    if case.mistake is not None:
-        assert LIKELY in message and case.mistake in message.split(LIKELY, 1)[1], message
-
-
-def test_every_graded_function_has_enough_student_work():
-    """At least 3 wrong and 2 correct implementations per graded function,
-    6 and 3 on average per chapter."""
-    short = []
-    for chapter in chapters():
-        module = CHAPTERS.get(chapter)
-        functions = graded_docstrings(chapter)
-        wrong = {f: sum(c.function == f for c in getattr(module, "WRONG", [])) for f in functions}
-        right = {f: sum(c.function == f for c in getattr(module, "CORRECT", [])) for f in functions}
-        short += [f"{chapter} {f}: {wrong[f]} wrong, {right[f]} correct" for f in functions
-                  if wrong[f] < 3 or right[f] < 2]
-        if sum(wrong.values()) < 6 * len(functions) or sum(right.values()) < 3 * len(functions):
-            short.append(f"{chapter}: {sum(wrong.values())} wrong and {sum(right.values())} correct "
-                         f"for {len(functions)} functions")
-    assert not short, "\n".join(short)
+        named = other.split(LIKELY, 1)[1] if LIKELY in other else None
+        assert named is None or any(phrase in named for phrase in phrases), \
+            f"false diagnosis for {case.why}: {other}"
+    if phrases:
+        assert LIKELY in message and any(p in message.split(LIKELY, 1)[1] for p in phrases), message

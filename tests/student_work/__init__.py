@@ -9,8 +9,9 @@ every check that calls the function (directly or through other functions).
 
 * a ``Wrong`` one fails at least one of those checks; the feedback names a
   known mistake only if ``mistake`` is given, and then it names that one
-  (``mistake`` is a phrase of its name); with ``mistake=None`` no mistake
-  may be named;
+  (``mistake`` is a phrase of its name, or a tuple of phrases when the
+  submission makes several real mistakes that different checks name); with
+  ``mistake=None`` no mistake may be named;
 * a ``Correct`` one passes every one of them.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Optional
 class Wrong:
     function: str
     source: str  # the student's cell: def <function>(...)
-    mistake: Optional[str] = None  # phrase of the mistake the feedback must name; None: name none
+    mistake: Optional[str | tuple[str, ...]] = None  # phrase(s) of the named mistake; None: name none
     why: str = ""  # what is wrong, for the reader of the test
 
 
