@@ -1,9 +1,10 @@
 """Kernel side: chapter 3 (loss functions), the grader-chosen inputs.
 
 Inputs include the cases where careless code breaks: exact zero residuals
-(MAE's kink, RMSE's 0 / 0), probabilities of exactly 0 and 1, logits of
-+-1000, and square (N == C) batches where an index mix-up still has the right
-shape. The log-probabilities ``nll_loss`` gets are the log-softmax of logits
+(MAE's kink, RMSE's 0 / 0), probabilities of exactly 0 and 1, soft targets
+(where picking one log by the target is wrong), logits of +-1000 and a label
+whose probability underflows to 0, and square (N == C) batches where an index
+mix-up still has the right shape. The log-probabilities ``nll_loss`` gets are the log-softmax of logits
 drawn here, computed in advance (``precomputed``): log-softmax is graded.
 """
 from __future__ import annotations
@@ -40,22 +41,35 @@ def _probability_calls(rng):
 
 
 def _extreme_probability_calls(rng):
-    p = np.array([0.0, 1.0, 0.0, 1.0, 0.3])
-    t = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
-    return [(p[:2].copy(), t[:2].copy()), (p.copy(), t.copy()), (p.copy(), t.copy(), 1e-3)]
+    # Every (p, t) pair of 0s and 1s, once in a matrix (a row-wise reduction
+    # is not the mean there) and once with an eps that is not the default.
+    p = np.array([[0.0, 1.0, 0.0], [1.0, 0.3, 0.6]])
+    t = np.array([[0.0, 1.0, 1.0], [0.0, 1.0, 0.0]])
+    return [(np.array([0.0, 1.0]), np.array([0.0, 1.0])), (p, t), (p.flatten(), t.flatten(), 1e-3)]
 
 
 def _logit_calls(rng):
-    return [(rng.normal(scale=3.0, size=s), rng.integers(0, 2, size=s).astype(np.float64)) for s in SHAPES[:3]]
+    calls = [(rng.normal(scale=3.0, size=s), rng.integers(0, 2, size=s).astype(np.float64)) for s in SHAPES[:3]]
+    return calls + [(rng.normal(scale=3.0, size=(6,)), rng.uniform(0.0, 1.0, size=(6,)))]  # soft targets
 
 
 def _large_logit_calls(rng):
     z = np.array([1000.0, -1000.0, 1000.0, -1000.0, 2.0])
-    return [(z.copy(), np.array([0.0, 1.0, 1.0, 0.0, 1.0])), (np.array([[-1500.0, 800.0]]), np.array([[0.0, 0.0]]))]
+    # Near overflow but finite (exp(700) ~ 1e304): formulas that all overflow
+    # on the first two calls give different finite values here.
+    near = (np.array([-700.0, 700.0, -30.0]), np.array([1.0, 0.0, 0.0]))
+    return [(z.copy(), np.array([0.0, 1.0, 1.0, 0.0, 1.0])), (np.array([[-1500.0, 800.0]]), np.array([[0.0, 0.0]])),
+            near]
+
+
+# Logits of +-1000 and a tie; its labels are fixed: label 2 of the first row has
+# probability exp(-2000), which underflows to 0 (log(softmax) gives -inf there).
+EXTREME_LOGITS = np.array([[1000.0, 0.0, -1000.0], [3.0, 3.0, 3.0]])
+EXTREME_LABELS = np.array([2, 1])
 
 
 def _logits(rng, shapes=CLASS_SHAPES):
-    return [rng.normal(scale=2.0, size=s) for s in shapes] + [np.array([[1000.0, 0.0, -1000.0], [3.0, 3.0, 3.0]])]
+    return [rng.normal(scale=2.0, size=s) for s in shapes] + [EXTREME_LOGITS.copy()]
 
 
 def _logit_rows(rng):
@@ -67,7 +81,8 @@ def _labels_for(rng, logits):
 
 
 def label_calls(rng):
-    return [(z, _labels_for(rng, z)) for z in _logits(rng)]
+    *drawn, extreme = _logits(rng)
+    return [(z, _labels_for(rng, z)) for z in drawn] + [(extreme, EXTREME_LABELS.copy())]
 
 
 def _nll_calls(rng):
