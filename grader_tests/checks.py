@@ -46,9 +46,13 @@ class Check:
     atol: float = 1e-10
     # Reject outputs computed with a numpy warning (overflow, invalid value).
     forbid_warnings: bool = False
-    # Fail a call that changes any of its arguments in place (the docstring
-    # promises the inputs are left as they were).
-    keeps_inputs: bool = False
+    # Fail a call that changes its arguments in place (the docstring promises
+    # they are left as they were): True for all of them, or the names of those
+    # that must not change (a state the function may update is left out).
+    keeps_inputs: bool | tuple[str, ...] = False
+    # Fail a call that never draws from its np.random.Generator argument (the
+    # docstring says that rng is the source of the randomness).
+    draws_from_rng: bool = False
     mistakes: tuple[Mistake, ...] = ()
     # Replaces the element-wise comparison for outputs that are not unique
     # (e.g. weights that solve XOR): judge(got, expected, args) -> message.

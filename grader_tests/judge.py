@@ -201,6 +201,8 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
             problem = compare(got, expected, check.rtol, check.atol)
         if problem:
             problem, hint = _truthful(problem, check, calls, outputs, warned)
+            if entries[number].get("global_random"):  # most likely the cause
+                hint += f" Note: {GLOBAL_RANDOM}."
             return f"{where}: {problem}.{hint}"
         if check.forbid_warnings and recorded.get("silences_warnings"):
             return f"{where}: {SILENCED}."
@@ -208,9 +210,16 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
             first = entries[number]["warnings"][0]
             hint = diagnose(check, calls, outputs, warned)
             return f"{where}: numpy warned while computing it ({first}).{hint}"
-        if check.keeps_inputs and entries[number].get("modified"):
-            changed = ", ".join(f"`{_parameter(reference, check, i)}`" for i in entries[number]["modified"])
-            return f"{where}: it changed its argument {changed} in place; the docstring says not to modify its inputs."
+        if check.keeps_inputs:
+            changed = [_parameter(reference, check, i) for i in entries[number].get("modified", [])]
+            if check.keeps_inputs is not True:
+                changed = [name for name in changed if name in check.keeps_inputs]
+            if changed:
+                names = ", ".join(f"`{name}`" for name in changed)
+                return f"{where}: it changed its argument {names} in place; the docstring says to leave it unchanged."
+        if check.draws_from_rng and entries[number].get("unused_rngs"):
+            names = ", ".join(f"`{_parameter(reference, check, i)}`" for i in entries[number]["unused_rngs"])
+            return f"{where}: it never drew from its argument {names}; draw the random numbers from it."
         if entries[number].get("global_random"):
             advice = FROM_RNG if "rng" in _parameters(reference, check) else NO_RANDOM
             return f"{where}: {GLOBAL_RANDOM}; {advice}."

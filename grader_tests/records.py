@@ -72,10 +72,11 @@ def _check_record(record) -> None:
             raise BadRecord("warnings are not a list")
         for warning in warnings:
             _text(warning, "a warning")
-        modified = entry.get("modified", [])
-        if not isinstance(modified, list) or len(modified) > MAX_NAMES or not all(
-                isinstance(n, int) and not isinstance(n, bool) and 0 <= n < MAX_NAMES for n in modified):
-            raise BadRecord("the arguments changed are not a list of positions")
+        for key in ("modified", "unused_rngs"):
+            positions = entry.get(key, [])
+            if not isinstance(positions, list) or len(positions) > MAX_NAMES or not all(
+                    isinstance(n, int) and not isinstance(n, bool) and 0 <= n < MAX_NAMES for n in positions):
+                raise BadRecord("the arguments noted are not a list of positions")
         if not isinstance(entry.get("global_random", False), bool):
             raise BadRecord("the use of global random state is not true or false")
         if entry.get("output") is not None:

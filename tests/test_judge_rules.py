@@ -147,3 +147,43 @@ def test_silencing_numpy_warnings_fails_where_warnings_are_forbidden():
             message = judge(check, entry, REFERENCE)
             assert bool(message and "silence numpy's warnings" in message) == check.forbid_warnings, name
     assert not references(lambda x: 2.0 * x, namespace)[1]
+
+
+def test_keeps_inputs_can_name_the_arguments_that_must_not_change():
+    def accumulate(x, state):
+        state += x  # a state the docstring lets it update in place
+        return 2.0 * x
+
+    def calls(rng):
+        return [(np.array([1.0, 2.0]), np.zeros(2))]
+
+    reference = types.ModuleType("reference")
+    reference.step = lambda x, state: 2.0 * x
+    named = Check("toy_keeps_x", "step", calls, keeps_inputs=("x",))
+    everything = Check("toy_keeps_all", "step", calls, keeps_inputs=True)
+    for check, passes in ((named, True), (everything, False)):
+        entry = {"check_id": check.check_id, "calls": [_run_one(accumulate, args) for args in check.make_calls()]}
+        message = judge(check, entry, reference)
+        assert (message is None) == passes and (passes or "`state`" in message)
+
+    def in_place_x(x, state):
+        x *= 2.0
+        return x
+
+    entry = {"check_id": named.check_id, "calls": [_run_one(in_place_x, args) for args in named.make_calls()]}
+    assert "changed its argument `x` in place" in judge(named, entry, reference)
+
+
+def test_a_function_must_draw_from_the_rng_it_is_given_where_the_docstring_says_so():
+    def calls(rng):
+        return [(3, np.random.default_rng(5))]
+
+    reference = types.ModuleType("reference")
+    reference.order = lambda n, rng: np.sort(rng.permutation(n))
+    check = Check("toy_rng", "order", calls, draws_from_rng=True)
+    own_generator = lambda n, rng: np.sort(np.random.default_rng(0).permutation(n))  # noqa: E731
+    uses_rng = lambda n, rng: np.sort(rng.permutation(n))  # noqa: E731
+    for function, passes in ((uses_rng, True), (own_generator, False)):
+        entry = {"check_id": check.check_id, "calls": [_run_one(function, args) for args in check.make_calls()]}
+        message = judge(check, entry, reference)
+        assert (message is None) == passes and (passes or "never drew from its argument `rng`" in message)

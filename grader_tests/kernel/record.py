@@ -40,14 +40,15 @@ def call_with_warnings(function: Callable, args: tuple) -> tuple[Any, list[str]]
     Underflow is left silent, as numpy's default does: exp(-1000) == 0.0 is
     the right answer, not a mistake.
     """
-    output, caught, _, _ = observe(function, args)
+    output, caught, *_ = observe(function, args)
     return output, caught
 
 
-def observe(function: Callable, args: tuple) -> tuple[Any, list[str], list[int], bool]:
+def observe(function: Callable, args: tuple) -> tuple[Any, list[str], list[int], bool, list[int]]:
     """Call on a copy of the arguments. Returns the output, numpy's warnings,
-    the positions of the arguments the call changed in place, and whether it
-    drew from (or reseeded) numpy's or Python's global random state."""
+    the positions of the arguments the call changed in place, whether it
+    drew from (or reseeded) numpy's or Python's global random state, and the
+    positions of the np.random.Generator arguments it never drew from."""
     given = copy.deepcopy(args)
     global_states = np.random.get_state(legacy=False), random.getstate()
     with warnings.catch_warnings(record=True) as caught, \
@@ -57,7 +58,11 @@ def observe(function: Callable, args: tuple) -> tuple[Any, list[str], list[int],
     used_global = not _same(global_states, (np.random.get_state(legacy=False), random.getstate()))
     changed = [position for position, (before, after) in enumerate(zip(args, given))
                if not _same(before, after)]
-    return output, [f"{w.category.__name__}: {w.message}" for w in caught], changed, used_global
+    unused_rngs = [position for position, (before, after) in enumerate(zip(args, given))
+                   if isinstance(before, np.random.Generator)
+                   and _same(before.bit_generator.state, after.bit_generator.state)]
+    return (output, [f"{w.category.__name__}: {w.message}" for w in caught], changed, used_global,
+            unused_rngs)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -154,9 +159,11 @@ def encode(value: Any) -> dict:
 
 
 def _run_one(function, args) -> dict:
-    entry: dict = {"error": None, "warnings": [], "output": None, "modified": [], "global_random": False}
+    entry: dict = {"error": None, "warnings": [], "output": None, "modified": [], "global_random": False,
+                   "unused_rngs": []}
     try:
-        output, entry["warnings"], entry["modified"], entry["global_random"] = observe(function, args)
+        output, entry["warnings"], entry["modified"], entry["global_random"], entry["unused_rngs"] = \
+            observe(function, args)
         entry["output"] = encode(output)
     except Exception as error:  # the student's exception is data here
         entry["error"] = f"{type(error).__name__}: {error}"[:1000] + where_raised(error)
