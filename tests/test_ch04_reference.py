@@ -4,6 +4,7 @@ moving averages, the schedules' defining properties, and the partition
 property of an epoch."""
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -29,11 +30,12 @@ def run(update, init, gradients, w0, **hyper):
     return np.array(points)
 
 
-@pytest.mark.parametrize("n, batch_size", [(20, 5), (23, 5), (3, 10), (9, 1)])
+@pytest.mark.parametrize("n, batch_size", [(20, 5), (23, 5), (3, 10), (9, 1), (8, 8)])
 def test_an_epoch_is_a_shuffled_partition_of_the_rows(n, batch_size):
     X = np.column_stack([np.arange(n), rng.normal(size=n)])
     y = np.arange(n) * 7
     batches = list(ref.minibatches(X, y, batch_size, np.random.default_rng(1)))
+    assert all(xb.dtype == X.dtype and yb.dtype == y.dtype for xb, yb in batches)
     order = np.concatenate([xb[:, 0] for xb, _ in batches]).astype(int)
     assert sorted(order) == list(range(n))
     assert all(np.array_equal(yb, 7 * xb[:, 0].astype(int)) for xb, yb in batches)
@@ -42,6 +44,44 @@ def test_an_epoch_is_a_shuffled_partition_of_the_rows(n, batch_size):
     assert np.array_equal(order, again), "the same rng seed gives the same epoch"
     if n > 5:
         assert not np.array_equal(order, np.arange(n))
+
+
+def test_an_epoch_keeps_integer_rows_and_leaves_the_data_alone():
+    X, y = np.arange(12).reshape(6, 2), np.linspace(0.0, 1.0, 6)
+    X_before, y_before = X.copy(), y.copy()
+    batches = list(ref.minibatches(X, y, 4, np.random.default_rng(2)))
+    assert [xb.dtype for xb, _ in batches] == [np.int64, np.int64]
+    assert np.array_equal(X, X_before) and np.array_equal(y, y_before)
+
+
+def test_the_defaults_are_pytorchs():
+    """torch.optim's documented defaults (SGD's momentum has none; the course uses 0.9)."""
+    def defaults(rule):
+        return {name: p.default for name, p in inspect.signature(rule).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    assert defaults(ref.adagrad) == {"lr": 0.01, "eps": 1e-10}
+    assert defaults(ref.rmsprop) == {"lr": 0.01, "rho": 0.99, "eps": 1e-8}
+    assert defaults(ref.adam) == {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    assert defaults(ref.momentum) == defaults(ref.nesterov) == {"beta": 0.9}
+
+
+@pytest.mark.parametrize("rule, init", [("adagrad", "adagrad_init"), ("rmsprop", "rmsprop_init"),
+                                        ("adam", "adam_init")])
+def test_a_zero_gradient_from_the_initial_state_takes_no_step(rule, init):
+    """eps sits outside the square root, so 0 / (sqrt(0) + eps) = 0, without a warning."""
+    w = np.array([1.0, -2.0])
+    with np.errstate(all="raise"):
+        new_w, _ = getattr(ref, rule)(w, np.zeros(2), getattr(ref, init)(w))
+    assert np.array_equal(new_w, w)
+
+
+def test_the_rules_leave_w_and_dw_alone():
+    w, dw = rng.normal(size=3), rng.normal(size=3)
+    for rule, init in [(ref.sgd, ref.sgd_init), (ref.momentum, ref.momentum_init), (ref.nesterov, ref.nesterov_init),
+                       (ref.adagrad, ref.adagrad_init), (ref.rmsprop, ref.rmsprop_init), (ref.adam, ref.adam_init)]:
+        w_before, dw_before = w.copy(), dw.copy()
+        new_w, _ = rule(w, dw, init(w), lr=0.1)
+        assert new_w is not w and np.array_equal(w, w_before) and np.array_equal(dw, dw_before)
 
 
 def test_sgd_on_a_quadratic_contracts_each_coordinate_by_one_minus_lr_times_curvature():
@@ -151,6 +191,11 @@ def test_optimize_returns_the_whole_path_of_sgd_on_the_ravine():
     assert path.shape == (steps + 1, 2) and path.dtype == np.float64
     assert close(path, w0 * (1 - lr * np.array([1.0, 10.0])) ** k)
     assert np.array_equal(w0, [-4.0, 1.5])
+
+
+def test_optimize_with_no_steps_returns_w0_alone():
+    path = ref.optimize(ref.ravine_grad, np.array([1.0, 2.0]), ref.sgd, ref.sgd_init, 0, {"lr": 0.1})
+    assert path.shape == (1, 2) and np.array_equal(path, [[1.0, 2.0]])
 
 
 def test_the_test_functions_gradients_match_central_differences():
