@@ -2,48 +2,55 @@
 known mistakes and judges.
 
 Every function of this chapter returns a tuple (scaled train and test sets,
-``(out, cache)``, ``(dx, dgamma, dbeta)``, ...). A mistake usually spoils one
-item and leaves the others right, and students store caches in slightly
-different ways, so the judge here compares item by item and names every
-known mistake whose output shares a wrong item with the student's. The
-inputs are the kernel side's (``grader_tests.kernel.inputs.ch06_batchnorm``).
+``(out, cache)``, ``(dx, dgamma, dbeta)``, ...). The judge here compares it
+item by item and says which item is wrong (and which entry of the cache),
+but names no mistake itself: ``judge.diagnose`` names one only when the
+whole output behaves like it on every call. A mistake usually spoils one
+item, so the variants students write are registered one by one: in one
+item or in both (momentum reversed in the update of running_mean, of
+running_var, or of both), and together with an independent mistake in
+another item (each mistake of dx alone and with unsummed dgamma or dbeta).
+The inputs are the kernel side's
+(``grader_tests.kernel.inputs.ch06_batchnorm``).
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
 from grader_tests.checks import Mistake, check, register
-from grader_tests.judge import compare, first_match
+from grader_tests.judge import compare, kind
 
 RTOL, ATOL = 1e-7, 1e-9
+# A (name, labels) pair labels a tuple inside the returned one.
+CACHE = ("cache", ("x", "gamma", "mu", "var", "eps"))
+# running_statistics is the setup's: the student wrote the batchnorm_forward it drives.
+RUNNING_ITEMS = tuple(f"{name} left in state by your batchnorm_forward" for name in ("running_mean", "running_var"))
 
 
-def _itemwise(labels, mistakes):
-    """A judge comparing a returned tuple item by item: the first wrong item is
-    reported, and every wrong item that equals a known mistake's names it."""
+def _difference(got, expected, labels, returned="it returned", within=""):
+    """The first item of ``got`` that differs from ``expected``, in the student's terms, or None."""
+    names = ", ".join(label if isinstance(label, str) else label[0] for label in labels)
+    if not isinstance(got, tuple) or len(got) != len(expected):
+        what = f"a {kind(got)} of {len(got)} values" if isinstance(got, tuple) else "a single value"
+        return f"{returned} {what}, not ({names})"
+    for label, item, reference in zip(labels, got, expected):
+        if isinstance(label, str):
+            problem = compare(item, reference, RTOL, ATOL)
+            problem = problem and f"{label}{within}: {problem}"
+        else:
+            name, inner = label
+            problem = _difference(item, reference, inner, f"its {name} is", f" in the {name}")
+        if problem:
+            return problem
+    return None
+
+
+def _check(check_id, labels, *mistakes, **grading):
     def judge(got, expected, args):
-        if not isinstance(got, tuple) or len(got) != len(expected):
-            return f"must return a tuple of {len(expected)} items: ({', '.join(labels)})"
-        problems = [(index, compare(item, reference, RTOL, ATOL))
-                    for index, (item, reference) in enumerate(zip(got, expected))]
-        wrong = [(index, problem) for index, problem in problems if problem]
-        if not wrong:
-            return None
-        index, problem = wrong[0]
-        names = dict.fromkeys(filter(None, (_name(mistakes, args, i, got[i]) for i, _ in wrong)))
-        return f"{labels[index]}: {problem}" + "".join(f". Likely mistake: {name}" for name in names)
-    return judge
-
-
-def _name(mistakes, args, index, item):
-    """The first mistake whose output has this item, or None."""
-    mistake = first_match(mistakes, args,
-                          lambda wrong: len(wrong) > index and compare(item, wrong[index], RTOL, ATOL) is None)
-    return mistake.name if mistake else None
-
-
-def _check(check_id, labels, *mistakes):
-    return check(check_id, rtol=RTOL, atol=ATOL, mistakes=mistakes, judge=_itemwise(labels, mistakes))
+        return _difference(got, expected, labels)
+    return check(check_id, rtol=RTOL, atol=ATOL, mistakes=mistakes, judge=judge, **grading)
 
 
 # ---- known wrong implementations (written independently of the reference) ----
@@ -66,20 +73,27 @@ def _standardize(train, test, own_test=False, ddof=0, global_stats=False, by_var
     return scale(train, train), scale(test, test if own_test else train)
 
 
-def _bn(x, gamma, beta, state, mode, ddof=0, eps_inside=True, reverse=False, running_ddof=1,
-        eval_batch=False, axis=0):
+# Where eps goes: the right place, and the two wrong ones students choose.
+SPREAD = {"inside": lambda var, eps: np.sqrt(var + eps),
+          "outside": lambda var, eps: np.sqrt(var) + eps,
+          "missing": lambda var, eps: np.sqrt(var)}
+
+
+def _bn(x, gamma, beta, state, mode, ddof=0, spread="inside", axis=0, eval_batch=False,
+        reversed_stats=(), running_ddof=1, stored=True, replaced=False):
     """BatchNorm forward with one switch per known mistake; the cache as the course defines it."""
-    eps, m = state["eps"], state["momentum"]
     if mode == "train" or eval_batch:
-        mu, var = x.mean(axis=axis, keepdims=axis == 1), x.var(axis=axis, ddof=ddof, keepdims=axis == 1)
-        old = 1.0 - m if not reverse else m
-        new = m if not reverse else 1.0 - m
-        state["running_mean"] = old * state["running_mean"] + new * x.mean(axis=0)
-        state["running_var"] = old * state["running_var"] + new * x.var(axis=0, ddof=running_ddof)
+        keep = axis == 1
+        mu, var = x.mean(axis=axis, keepdims=keep), x.var(axis=axis, ddof=ddof, keepdims=keep)
+        batch = {"mean": x.mean(axis=0), "var": x.var(axis=0, ddof=running_ddof)}
+        for stat in ("mean", "var") if stored else ():
+            weight = state["momentum"]  # of the batch's statistic
+            if replaced or stat in reversed_stats:
+                weight = 1.0 if replaced else 1.0 - weight
+            state[f"running_{stat}"] = (1.0 - weight) * state[f"running_{stat}"] + weight * batch[stat]
     else:
         mu, var = state["running_mean"], state["running_var"]
-    std = np.sqrt(var + eps) if eps_inside else np.sqrt(var) + eps
-    return gamma * (x - mu) / std + beta, (x, gamma, mu, var, eps)
+    return gamma * (x - mu) / SPREAD[spread](var, state["eps"]) + beta, (x, gamma, mu, var, state["eps"])
 
 
 def _running(**switches):
@@ -93,26 +107,24 @@ def _running(**switches):
     return run
 
 
-def _bn_backward(dout, cache, summed=True, mean_path=True, var_path=True):
+def _bn_backward(dout, cache, unsummed=(), mean_path=True, var_path=True, scaled=True):
     x, gamma, mu, var, eps = cache
     inv_std = 1.0 / np.sqrt(var + eps)
     x_hat = (x - mu) * inv_std
-    dx_hat = dout * gamma
+    dx_hat = dout * gamma if scaled else dout
     dx = dx_hat * inv_std
     if var_path:
         dx = dx - x_hat * inv_std * (dx_hat * x_hat).mean(axis=0)
     if mean_path:
         dx = dx - inv_std * dx_hat.mean(axis=0)
-    if summed:
-        return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
-    return dx, dout * x_hat, dout
+    per_row = {"dgamma": dout * x_hat, "dbeta": dout}
+    return (dx, *(grad if name in unsummed else grad.sum(axis=0) for name, grad in per_row.items()))
 
 
-def _layernorm(x, gamma, beta, eps=1e-5, axis=1, ddof=0, eps_inside=True):
-    mu = x.mean(axis=axis, keepdims=True)
-    var = x.var(axis=axis, ddof=ddof, keepdims=True)
-    std = np.sqrt(var + eps) if eps_inside else np.sqrt(var) + eps
-    return gamma * (x - mu) / std + beta, (x, gamma, mu, var, eps)
+def _layernorm(x, gamma, beta, eps=1e-5, axis=1, ddof=0, spread="inside", keepdims=True):
+    mu = x.mean(axis=axis, keepdims=keepdims)
+    var = x.var(axis=axis, ddof=ddof, keepdims=keepdims)
+    return gamma * (x - mu) / SPREAD[spread](var, eps) + beta, (x, gamma, mu, var, eps)
 
 
 def _deep(x, weights, use_batchnorm, after_activation=False, pre_activations=False, ddof=0):
@@ -132,26 +144,44 @@ def _deep(x, weights, use_batchnorm, after_activation=False, pre_activations=Fal
 OWN_TEST = "test data scaled with its own statistics: fit min/max or mean/std on the training split only"
 UNBIASED = "unbiased variance (ddof=1) used for normalizing: normalize with the biased variance, divide by N"
 EPS_OUTSIDE = "eps outside the square root: divide by sqrt(var + eps), not sqrt(var) + eps"
-NOT_SUMMED = "dgamma/dbeta not summed over the batch: gamma and beta are shared by every row"
-# The cache's label says what it must hold: a cache is never a known mistake, only a wrong one.
-BN_ITEMS = ("out", "cache (x, gamma, mu, var, eps) with the statistics used to normalize")
+EPS_MISSING = ("eps left out: divide by sqrt(var + eps); eps keeps a variance of 0 (a constant feature "
+               "or row) from dividing 0 by 0")
+STATE_UNCHANGED = ("running statistics never stored in state: in \"train\" mode put the updated running_mean "
+                   "and running_var into the state dict you were given (not into a copy or local variables)")
 
-BACKWARD_MISTAKES = (
-    Mistake(NOT_SUMMED, lambda dout, cache: _bn_backward(dout, cache, summed=False)),
-    Mistake("missing the mean-gradient terms: mu and var depend on every x, so dx needs the paths "
-            "through the batch mean and variance", lambda dout, cache: _bn_backward(dout, cache, mean_path=False, var_path=False)),
-    Mistake("missing the mean-gradient terms: dx lacks the path through the batch mean mu (- mean(dx_hat) / std)",
-            lambda dout, cache: _bn_backward(dout, cache, mean_path=False)),
-    Mistake("missing the variance-gradient term: dx lacks the path through the batch variance",
-            lambda dout, cache: _bn_backward(dout, cache, var_path=False)),
+
+def _momentum_reversed(where):
+    return f"running momentum reversed {where}: running = (1 - momentum) * running + momentum * batch"
+
+
+# dx goes wrong independently of the sums for dgamma and dbeta: each mistake
+# of one kind is registered alone and together with each of the other kind.
+SUM_MISTAKES = tuple(
+    (f"{which} not summed over the batch: gamma and beta are shared by every row, so their gradients "
+     "add up over the rows", dict(unsummed=items))
+    for which, items in (("dgamma and dbeta", ("dgamma", "dbeta")), ("dgamma", ("dgamma",)), ("dbeta", ("dbeta",))))
+DX_MISTAKES = (
+    ("missing the mean-gradient terms: dx only goes through x_hat, but mu and var depend on every x, so dx "
+     "also needs the paths through the batch mean and the batch variance", dict(mean_path=False, var_path=False)),
+    ("missing the path through the batch mean: dx lacks the term - mean(dx_hat) / std",
+     dict(mean_path=False)),
+    ("missing the path through the batch variance: dx lacks the term - x_hat * mean(dx_hat * x_hat) / std",
+     dict(var_path=False)),
+    ("gamma left out of dx: the gradient reaching x_hat is dout * gamma", dict(scaled=False)),
 )
+BACKWARD_MISTAKES = tuple(
+    Mistake("; and ".join(name for name, _ in parts),
+            functools.partial(_bn_backward, **{k: v for _, switches in parts for k, v in switches.items()}))
+    for parts in [*((one,) for one in SUM_MISTAKES + DX_MISTAKES),
+                  *((sums, dx) for sums in SUM_MISTAKES for dx in DX_MISTAKES)])
 
 register(
     _check("test_min_max_scale", ("train_scaled", "test_scaled"),
            Mistake(OWN_TEST, lambda tr, te: _min_max(tr, te, own_test=True)),
            Mistake("min and max taken over the whole array instead of per feature (axis=0)",
                    lambda tr, te: _min_max(tr, te, global_stats=True)),
-           Mistake("divided by max instead of (max - min)", lambda tr, te: _min_max(tr, te, by_max=True))),
+           Mistake("divided by max instead of (max - min)", lambda tr, te: _min_max(tr, te, by_max=True)),
+           keeps_inputs=True),
     _check("test_standardize", ("train_scaled", "test_scaled"),
            Mistake(OWN_TEST, lambda tr, te: _standardize(tr, te, own_test=True)),
            Mistake("unbiased standard deviation (ddof=1): standardize with the biased one, divide by N",
@@ -159,38 +189,48 @@ register(
            Mistake("mean and standard deviation taken over the whole array instead of per feature (axis=0)",
                    lambda tr, te: _standardize(tr, te, global_stats=True)),
            Mistake("divided by the variance instead of the standard deviation",
-                   lambda tr, te: _standardize(tr, te, by_var=True))),
-    _check("test_batchnorm_forward_train", BN_ITEMS,
+                   lambda tr, te: _standardize(tr, te, by_var=True)),
+           keeps_inputs=True),
+    _check("test_batchnorm_forward_train", ("out", CACHE),
            Mistake(UNBIASED, lambda *a: _bn(*a, ddof=1)),
-           Mistake(EPS_OUTSIDE, lambda *a: _bn(*a, eps_inside=False)),
+           Mistake(EPS_OUTSIDE, lambda *a: _bn(*a, spread="outside")),
+           Mistake(EPS_MISSING, lambda *a: _bn(*a, spread="missing")),
            Mistake("normalized each row over its features (axis=1): that is LayerNorm; BatchNorm normalizes "
                    "each feature over the batch (axis=0)", lambda *a: _bn(*a, axis=1))),
-    _check("test_batchnorm_running_stats", ("running_mean", "running_var"),
-           Mistake("running momentum reversed: running = (1 - momentum) * running + momentum * batch",
-                   _running(reverse=True)),
-           Mistake("batch statistics used at eval: eval mode must not update the running statistics",
+    _check("test_batchnorm_running_stats", RUNNING_ITEMS,
+           Mistake(_momentum_reversed("in both updates"), _running(reversed_stats=("mean", "var"))),
+           Mistake(_momentum_reversed("in the update of running_mean"), _running(reversed_stats=("mean",))),
+           Mistake(_momentum_reversed("in the update of running_var"), _running(reversed_stats=("var",))),
+           Mistake("running statistics replaced by the batch's: blend them, (1 - momentum) * running + "
+                   "momentum * batch", _running(replaced=True)),
+           Mistake(STATE_UNCHANGED, _running(stored=False)),
+           Mistake("running statistics updated in \"eval\" mode: \"eval\" must leave the state unchanged",
                    _running(eval_batch=True)),
            Mistake("running variance stored biased: PyTorch stores the unbiased batch variance (ddof=1) in running_var",
                    _running(running_ddof=0))),
-    _check("test_batchnorm_forward_eval", BN_ITEMS,
-           Mistake("batch statistics used at eval: normalize with state's running_mean and running_var",
+    _check("test_batchnorm_forward_eval", ("out", CACHE),
+           Mistake("batch statistics used in \"eval\" mode: normalize with state's running_mean and running_var",
                    lambda *a: _bn(*a, eval_batch=True)),
-           Mistake(EPS_OUTSIDE, lambda *a: _bn(*a, eps_inside=False))),
-    _check("test_batchnorm_backward", ("dx", "dgamma", "dbeta"),
-           *BACKWARD_MISTAKES),
-    _check("test_batchnorm_backward_compact", ("dx", "dgamma", "dbeta"),
-           *BACKWARD_MISTAKES),
-    _check("test_layernorm_forward",
-           ("out", "cache (x, gamma, mu, var, eps) with mu and var of shape (N, 1)"),
-           Mistake("normalized over the batch (axis=0): that is BatchNorm; LayerNorm normalizes each row over "
-                   "its features (axis=1)", lambda *a: _layernorm(*a, axis=0)),
-           Mistake(UNBIASED, lambda *a: _layernorm(*a, ddof=1)),
-           Mistake(EPS_OUTSIDE, lambda *a: _layernorm(*a, eps_inside=False))),
+           Mistake(EPS_OUTSIDE, lambda *a: _bn(*a, spread="outside")),
+           Mistake(EPS_MISSING, lambda *a: _bn(*a, spread="missing")),
+           keeps_inputs=True),
+    _check("test_batchnorm_backward", ("dx", "dgamma", "dbeta"), *BACKWARD_MISTAKES, keeps_inputs=True),
+    _check("test_batchnorm_backward_compact", ("dx", "dgamma", "dbeta"), *BACKWARD_MISTAKES, keeps_inputs=True),
+    _check("test_layernorm_forward", ("out", CACHE),
+           *(Mistake("normalized over the batch (axis=0): that is BatchNorm; LayerNorm normalizes each row over "
+                     "its features (axis=1)", functools.partial(_layernorm, axis=0, keepdims=keep))
+             for keep in (True, False)),
+           Mistake(UNBIASED, functools.partial(_layernorm, ddof=1)),
+           Mistake(EPS_OUTSIDE, functools.partial(_layernorm, spread="outside")),
+           Mistake(EPS_MISSING, functools.partial(_layernorm, spread="missing")),
+           keeps_inputs=True),
     _check("test_activation_statistics", ("means", "stds", "activations"),
            Mistake("BatchNorm placed after the activation: normalize the pre-activation z = h @ W, then apply tanh",
                    lambda *a: _deep(*a, after_activation=True)),
            Mistake("statistics of the pre-activations z instead of the activations tanh(z)",
                    lambda *a: _deep(*a, pre_activations=True)),
            Mistake("unbiased standard deviation (ddof=1) of the activations: use np.std's default ddof=0",
-                   lambda *a: _deep(*a, ddof=1))),
+                   lambda *a: _deep(*a, ddof=1)),
+           Mistake("use_batchnorm ignored: with use_batchnorm=True, normalize each z with batchnorm_forward",
+                   lambda x, weights, use_batchnorm: _deep(x, weights, False))),
 )

@@ -31,11 +31,19 @@ def _affine_params(rng, d):
     return rng.normal(loc=1.0, scale=0.5, size=d), rng.normal(size=d)
 
 
+def _constant_column(x, column):
+    """x with a feature of variance 0 (none when column is None), where only eps
+    keeps x_hat finite; 3.0 makes its mean exact, so x - mu is exactly 0."""
+    if column is not None:
+        x[:, column] = 3.0
+    return x
+
+
 def _train_calls(rng):
     calls = []
-    for n, d, eps in [(8, 3, 1e-5), (5, 5, 1e-5), (2, 4, 1e-5), (16, 2, 1e-2)]:
+    for n, d, eps, constant in [(8, 3, 1e-5, None), (5, 5, 1e-5, 2), (2, 4, 1e-5, None), (16, 2, 1e-2, None)]:
         x = rng.normal(loc=rng.normal(size=d), scale=rng.uniform(0.5, 2.0, size=d), size=(n, d))
-        calls.append((x, *_affine_params(rng, d), _state(rng, d, eps=eps), "train"))
+        calls.append((_constant_column(x, constant), *_affine_params(rng, d), _state(rng, d, eps=eps), "train"))
     return calls
 
 
@@ -49,7 +57,8 @@ def _eval_calls(rng):
 
 def _running_calls(rng):
     calls = []
-    for sizes, d, momentum in [((6, 6, 4, 9), 3, 0.1), ((3, 5), 2, 0.3), ((8,), 4, 0.1)]:
+    # A batch of 2, the smallest train mode allows, where N / (N - 1) = 2.
+    for sizes, d, momentum in [((6, 6, 4, 9), 3, 0.1), ((2, 5), 2, 0.3), ((8,), 4, 0.1)]:
         loc = rng.normal(scale=2.0, size=d)
         batches = [rng.normal(loc=loc, scale=1.5, size=(n, d)) for n in sizes]
         calls.append((batches, *_affine_params(rng, d), momentum, 1e-5))
@@ -59,8 +68,8 @@ def _running_calls(rng):
 def _backward_calls(rng):
     """(dout, cache) with the cache (x, gamma, mu, var, eps) of a training batch."""
     calls = []
-    for n, d in [(4, 3), (7, 2), (2, 5), (5, 5)]:
-        x = rng.normal(loc=1.0, scale=2.0, size=(n, d))
+    for n, d, constant in [(4, 3, None), (7, 2, None), (2, 5, None), (5, 5, 1)]:
+        x = _constant_column(rng.normal(loc=1.0, scale=2.0, size=(n, d)), constant)
         gamma = rng.normal(size=d)
         cache = (x, gamma, x.mean(axis=0), x.var(axis=0), 1e-5)
         calls.append((rng.normal(size=(n, d)), cache))
@@ -69,6 +78,7 @@ def _backward_calls(rng):
 
 def _layernorm_calls(rng):
     calls = [(rng.normal(loc=3.0, scale=2.0, size=(n, d)), *_affine_params(rng, d)) for n, d in [(4, 5), (1, 3), (6, 2)]]
+    calls[0][0][1] = -2.0  # a row with variance 0: only eps keeps it finite
     x = rng.normal(size=(3, 4))
     calls.append((x, *_affine_params(rng, 4), 1e-2))
     return calls
