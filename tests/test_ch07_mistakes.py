@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import reference_namespace
+from grader_tests.judge import GLOBAL_RANDOM as GLOBAL_RANDOM_MESSAGE, LIKELY
 
 CHAPTER = "07_initialization"
 
@@ -37,11 +38,11 @@ WRONG_INITIALIZERS = [
     ("he_uniform", UNIFORM.format("np.sqrt(6 / fan_out)"), "fan_out used instead of fan_in"),
 ]
 
-# Right rule, wrong random numbers: the distribution check passes, the draws check names it.
-FIXED_SEED = [
+# Right rule, numbers from numpy's global random state: "rng: the only source of randomness".
+GLOBAL_RANDOM = [
     ("he_normal", "    np.random.seed(42)\n    return np.random.randn(fan_in, fan_out) * np.sqrt(2 / fan_in)"),
-    ("xavier_uniform", "    g = np.random.default_rng(1234)\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
-                       "    return g.uniform(-a, a, (fan_in, fan_out))"),
+    ("xavier_uniform", "    a = np.sqrt(6 / (fan_in + fan_out))\n"
+                       "    return np.random.uniform(-a, a, (fan_in, fan_out))"),
     ("lecun_normal", "    return np.random.normal(0.0, np.sqrt(1 / fan_in), size=(fan_in, fan_out))"),
 ]
 
@@ -125,18 +126,28 @@ def test_wrong_initializer_is_named_by_both_checks(verdict, check, function, bod
     assert message is not None and phrase in message, message
 
 
-@pytest.mark.parametrize("function, body", FIXED_SEED)
-def test_ignoring_the_rng_costs_only_the_draws(verdict, function, body):
-    assert judged(verdict, f"test_{function}_distribution", function, initializer(body)) is None
+@pytest.mark.parametrize("function, body", GLOBAL_RANDOM)
+def test_the_global_random_state_fails_both_checks(verdict, function, body):
+    message = judged(verdict, f"test_{function}_distribution", function, initializer(body))
+    assert message is not None and GLOBAL_RANDOM_MESSAGE in message, message
     message = judged(verdict, f"test_{function}_draws", function, initializer(body))
-    assert message is not None and "a fixed global seed instead of the rng argument" in message, message
+    assert message is not None and "not the numbers" in message and LIKELY not in message, message
+
+
+def test_a_generator_seeded_inside_costs_the_draws_without_a_name(verdict):
+    """Its distribution is right; only its numbers tell that it ignores the rng argument."""
+    body = ("    g = np.random.default_rng(1234)\n    a = np.sqrt(6 / (fan_in + fan_out))\n"
+            "    return g.uniform(-a, a, (fan_in, fan_out))")
+    assert judged(verdict, "test_xavier_uniform_distribution", "xavier_uniform", initializer(body)) is None
+    message = judged(verdict, "test_xavier_uniform_draws", "xavier_uniform", initializer(body))
+    assert message is not None and "not the numbers" in message and LIKELY not in message, message
 
 
 def test_a_transposed_draw_is_named(verdict):
     body = "    return rng.normal(0, np.sqrt(2 / fan_in), size=(fan_out, fan_in)).T"
     assert judged(verdict, "test_he_normal_distribution", "he_normal", initializer(body)) is None
     message = judged(verdict, "test_he_normal_draws", "he_normal", initializer(body))
-    assert message is not None and "transposed" in message and "global seed" not in message, message
+    assert message is not None and "transposed" in message, message
 
 
 def test_an_equivalent_rng_call_passes(verdict):

@@ -32,7 +32,8 @@ def _draws_calls(rng):
 
 
 def _zeros_init_calls(rng):
-    return [(i, o, np.random.default_rng(rng.integers(100))) for i, o in [(5, 3), (2, 7), (4, 4)]]
+    # rng=None in the last call: zeros_init must draw nothing from its rng.
+    return [(i, o, np.random.default_rng(rng.integers(100))) for i, o in [(5, 3), (2, 7)]] + [(4, 4, None)]
 
 
 # ---- the deep network: per-layer activation std and weight-gradient norm ----
@@ -57,12 +58,18 @@ class IssuedWeights:
         self.issued += 1
         return W.copy()
 
+    def __eq__(self, other):
+        """The same weights to hand out: how many were issued is the object's
+        own bookkeeping, not a change the student made to an argument."""
+        return (isinstance(other, IssuedWeights) and len(self.weights) == len(other.weights)
+                and all(np.array_equal(a, b) for a, b in zip(self.weights, other.weights)))
+
 
 NETWORKS = [  # (N, D, widths, activation, gain, uniform): each layer's weights have std gain / sqrt(fan_in)
     (16, 12, (10, 10, 10, 10, 10, 10), "tanh", 1.0, False),
     (20, 9, (14, 14, 14, 14, 14), "relu", np.sqrt(2.0), False),
     (8, 5, (7, 11, 6, 9), "sigmoid", 1.5, True),
-    (12, 6, (8, 4, 8), "linear", 0.8, False),
+    (12, 6, [8, 4, 8], "linear", 0.8, False),  # widths is any sequence: a list here
     (10, 7, (9, 9, 9, 9, 9, 9, 9), "tanh", 2.5, True),
 ]
 
@@ -74,12 +81,16 @@ def _network_calls(rng):
         seed = rng.integers(2**32)
         # The weights init hands out, drawn from the stream layer_statistics receives.
         draws, weights = np.random.default_rng(seed), []
-        for fan_in, fan_out in zip((d,) + widths[:-1], widths):
+        for fan_in, fan_out in zip([d, *widths[:-1]], widths):
             std = gain / np.sqrt(fan_in)
             if uniform:
                 weights.append(draws.uniform(-np.sqrt(3.0) * std, np.sqrt(3.0) * std, size=(fan_in, fan_out)))
             else:
                 weights.append(draws.normal(0.0, std, size=(fan_in, fan_out)))
+        if activation == "relu":
+            # Sample 0 reaches layer 1 through input 0 alone, whose weight to unit 0 is 0:
+            # Z_1[0, 0] is exactly 0, where ReLU's f' is 0 (not 1), with H_0[0] nonzero.
+            X[0, 1:], weights[0][0, 0] = 0.0, 0.0
         layer_rng = np.random.default_rng(seed)
         calls.append((X, dout, IssuedWeights(weights, layer_rng), activation, widths, layer_rng))
     return calls
@@ -93,7 +104,8 @@ def _spread_calls(rng):
     return [((same[0], same[1], same[2], b2),),  # identical units
             ((same[0], same[1], W2, b2),),  # they differ only in W2
             ((same[0], b1, same[2], b2),),  # only in b1
-            ((rng.normal(size=(2, 5)), rng.normal(size=(5,)), rng.normal(size=(5, 3)), rng.normal(size=(3,))),)]
+            ((rng.normal(size=(2, 5)), rng.normal(size=(5,)), rng.normal(size=(5, 3)), rng.normal(size=(3,))),),
+            ((rng.normal(size=(3, 1)), rng.normal(size=(1,)), rng.normal(size=(1, 2)), b2),)]  # one hidden unit
 
 
 def _symmetric_calls(rng):
@@ -111,7 +123,7 @@ def _random_calls(rng):
         X, Y = rng.normal(size=(8, d)), rng.normal(size=(8, c))
         params = (rng.normal(scale=0.5, size=(d, h)), np.zeros(h), rng.normal(scale=0.5, size=(h, c)), np.zeros(c))
         calls.append((X, Y, params, 0.3, 15))
-    return calls
+    return calls + [(X, Y, params, 0.3, 0)]  # no step: the parameters as given, one spread
 
 
 INPUTS = {
