@@ -57,7 +57,7 @@ CHAPTERS = {
     }, 4.0, ("the MSE gradient is missing the factor 2", "gradient at a zero residual was taken as +1",
              "overflow on large logits")),
     # Adam without bias correction fails both Adam step cells (2 + 2 points).
-    "04_optimizers": Chapter(22.0, {
+    "04_optimizers": Chapter(27.0, {
         "minibatches": ("def minibatches(X, y, batch_size, rng):\n    order = rng.permutation(len(X))\n"
                         "    for i in range(len(X) // batch_size):\n"
                         "        rows = order[i * batch_size:(i + 1) * batch_size]\n        yield X[rows], y[rows]"),
@@ -112,9 +112,9 @@ CHAPTERS = {
                               "    return gamma * (x - mu) / np.sqrt(var + eps) + beta, (x, gamma, mu, var, eps)"),
     }, 9.0, ("test data scaled with its own statistics", "running momentum reversed",
              "missing the mean-gradient terms", "that is BatchNorm")),
-    # He without its gain fails both of its cells (2 points); the seeded Xavier
-    # keeps its distribution point and loses its draws point (1); the reversed
-    # gradient norms cost the gradients cell (2).
+    # He without its gain fails both of its cells (2 points); the Xavier that
+    # draws from numpy's global random state fails both of its cells (2); the
+    # reversed gradient norms cost the gradients cell (2).
     "07_initialization": Chapter(21.0, {
         "he_normal": "def he_normal(fan_in, fan_out, rng):\n    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))",
         "xavier_uniform": ("def xavier_uniform(fan_in, fan_out, rng):\n    np.random.seed(0)\n"
@@ -126,7 +126,7 @@ CHAPTERS = {
                              "        stds.append(h.std())\n    for h_prev, W, z in reversed(cache):\n"
                              "        dz = dout * df(z)\n        norms.append(np.linalg.norm(h_prev.T @ dz))\n"
                              "        dout = dz @ W.T\n    return np.array(stds), np.array(norms)"),
-    }, 5.0, ("ReLU gain missing for He", "a fixed global seed instead of the rng argument",
+    }, 6.0, ("ReLU gain missing for He", "it used the global random state",
              "listed from the output down")),
 }
 
