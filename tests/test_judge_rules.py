@@ -187,3 +187,18 @@ def test_a_function_must_draw_from_the_rng_it_is_given_where_the_docstring_says_
         entry = {"check_id": check.check_id, "calls": [_run_one(function, args) for args in check.make_calls()]}
         message = judge(check, entry, reference)
         assert (message is None) == passes and (passes or "never drew from its argument `rng`" in message)
+
+
+def test_a_graded_cells_outputs_show_no_machine_path():
+    from nbformat.v4 import new_code_cell, new_output
+
+    from grader_tests.preprocessors import scrub_outputs
+
+    library = f"{sys.prefix}/lib/python3.11/site-packages/numpy/_core/fromnumeric.py"
+    cell = new_code_cell("relu(x)", outputs=[
+        new_output("stream", name="stderr", text=f"{library}:57: RuntimeWarning: overflow\n"),
+        new_output("error", ename="ValueError", evalue=f"bad shape in {library}",
+                   traceback=["Cell In[4], line 2", f"File {library}:59, in _wrapfunc"])])
+    scrub_outputs(cell)
+    shown = str(cell.outputs)
+    assert sys.prefix not in shown and shown.count("<python>/numpy/_core/fromnumeric.py") == 3
