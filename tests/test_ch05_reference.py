@@ -144,3 +144,19 @@ def test_weight_decay_lowers_the_validation_error_of_the_overparameterised_netwo
     assert runs[0.1][2][-1] < 0.8 * runs[0.0][2][-1]
     norm = lambda params: np.linalg.norm(params[0]) + np.linalg.norm(params[2])  # noqa: E731
     assert norm(runs[0.1][0]) < norm(runs[0.0][0])
+
+
+def test_the_grader_inputs_sit_on_the_conventions_boundaries():
+    """One dropout call has a draw u equal to p exactly, each mode has p = 0,
+    the penalties get exact zeros, lam = 0 and weights that are not every other parameter."""
+    from grader_tests.checks import find
+
+    for check_id in ("test_dropout_forward_train", "test_dropout_forward_eval"):
+        calls = find(check_id).make_calls()
+        assert any(p == 0.0 for _, p, _, _ in calls)
+        assert any(np.any(rng.random(x.shape) == p) for x, p, _, rng in calls if p > 0)
+    for check_id in ("test_l2_penalty", "test_l1_penalty"):
+        calls = find(check_id).make_calls()
+        assert any(lam == 0.0 for _, lam in calls)
+        assert any([p.ndim for p in params] != [2, 1] * (len(params) // 2) for params, _ in calls)
+    assert all(np.any(params[0] == 0.0) for params, _ in find("test_l1_penalty").make_calls())
