@@ -17,7 +17,7 @@ from typing import Any, Optional
 import numpy as np
 
 from grader_tests.checks import Check, Mistake
-from grader_tests.kernel.record import call_with_warnings
+from grader_tests.kernel.record import call_with_warnings, encode
 from grader_tests.machine_paths import scrub
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
@@ -94,18 +94,25 @@ def _same_output(check: Check, got, wrong, args) -> bool:
     return compare(got, wrong, check.rtol, check.atol) is None
 
 
-def behaves_like(mistake: Mistake, check: Check, calls, outputs, student_warned) -> bool:
-    """Does the student's behaviour reproduce this known mistake on every call?"""
-    for args, got, warned in zip(calls, outputs, student_warned):
+def behaves_like(mistake: Mistake, check: Check, calls, outputs, student_warned, expected) -> bool:
+    """Does the student's behaviour reproduce this known mistake on every call,
+    on calls where the mistake itself fails the check? (A judge that accepts
+    a range of outputs would otherwise find any passing output "the same" as
+    a mistake that happens to pass too.)"""
+    fails_somewhere = False
+    for args, got, warned, right in zip(calls, outputs, student_warned, expected):
         try:
             wrong, mistake_warnings = call_with_warnings(mistake.implementation, args)
             if check.forbid_warnings and warned != bool(mistake_warnings):
                 return False
             if not _same_output(check, got, wrong, args):
                 return False
+            # As a student's output reaches the judge: through the record.
+            fails_somewhere = fails_somewhere or bool(mistake_warnings and check.forbid_warnings) \
+                or not _same_output(check, decode(encode(wrong)), right, args)
         except Exception:  # the mistake cannot take this input, or the judge not its output
             return False
-    return True
+    return fails_somewhere
 
 
 def likely(mistake: Mistake) -> str:
@@ -128,23 +135,23 @@ def first_match(mistakes, args, same) -> Optional[Mistake]:
     return None
 
 
-def diagnose(check: Check, calls, outputs, warned) -> str:
+def diagnose(check: Check, calls, outputs, warned, expected) -> str:
     for mistake in check.mistakes:
-        if behaves_like(mistake, check, calls, outputs, warned):
+        if behaves_like(mistake, check, calls, outputs, warned, expected):
             return f" {likely(mistake)}."
     return ""
 
 
-def _truthful(problem: str, check: Check, calls, outputs, warned) -> tuple[str, str]:
+def _truthful(problem: str, check: Check, calls, outputs, warned, expected) -> tuple[str, str]:
     """The problem without any mistake name a custom judge gave, and the name
     of a mistake the submission behaves like on every call ('' if none)."""
     named = problem.find(LIKELY)
     if named >= 0:
         claimed = next((m for m in check.mistakes if problem[named:].startswith(likely(m))), None)
         problem = problem[:named].rstrip(" .")
-        if claimed is not None and behaves_like(claimed, check, calls, outputs, warned):
+        if claimed is not None and behaves_like(claimed, check, calls, outputs, warned, expected):
             return problem, f" {likely(claimed)}."
-    return problem, diagnose(check, calls, outputs, warned)
+    return problem, diagnose(check, calls, outputs, warned, expected)
 
 
 @functools.lru_cache(maxsize=None)
@@ -200,7 +207,7 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
         else:
             problem = compare(got, expected, check.rtol, check.atol)
         if problem:
-            problem, hint = _truthful(problem, check, calls, outputs, warned)
+            problem, hint = _truthful(problem, check, calls, outputs, warned, expected_outputs)
             if entries[number].get("global_random"):  # most likely the cause
                 hint += f" Note: {GLOBAL_RANDOM}."
             return f"{where}: {problem}.{hint}"
@@ -208,7 +215,7 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
             return f"{where}: {SILENCED}."
         if check.forbid_warnings and warned[number]:
             first = entries[number]["warnings"][0]
-            hint = diagnose(check, calls, outputs, warned)
+            hint = diagnose(check, calls, outputs, warned, expected_outputs)
             return f"{where}: numpy warned while computing it ({first}).{hint}"
         if check.keeps_inputs:
             changed = [_parameter(reference, check, i) for i in entries[number].get("modified", [])]

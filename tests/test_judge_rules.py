@@ -202,3 +202,15 @@ def test_a_graded_cells_outputs_show_no_machine_path():
     scrub_outputs(cell)
     shown = str(cell.outputs)
     assert sys.prefix not in shown and shown.count("<python>/numpy/_core/fromnumeric.py") == 3
+
+
+def test_a_mistake_that_passes_the_check_itself_is_never_named():
+    def within_ten_percent(got, expected, args):
+        return None if np.allclose(got, expected, rtol=0.1, atol=0) else "more than 10% off"
+
+    harmless = Mistake("a 5% slip the check forgives", lambda x: 2.1 * x)
+    real = Mistake("a 20% slip", lambda x: 2.4 * x)
+    check = toy(judge=within_ten_percent, mistakes=(harmless, real))
+    # 12.5% off the reference, within 10% of both mistakes: only the one that fails the check is named.
+    message = judge(check, recorded(check, lambda x: 2.25 * x), REFERENCE)
+    assert "a 20% slip" in message and "5% slip" not in message
