@@ -31,8 +31,10 @@ def chapters() -> list[str]:
     return sorted(p.name for p in (COURSE_ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").exists())
 
 
-def graded_docstrings(chapter: str) -> dict[str, str]:
-    """Docstrings of the functions students write (the solution cells' top-level functions)."""
+def graded_docstrings(chapter: str, classes: bool = False) -> dict[str, str]:
+    """Docstrings of the functions students write (the solution cells'
+    top-level functions), and with ``classes`` of their classes and methods
+    (as ``Class`` and ``Class.method``)."""
     notebook = json.loads((COURSE_ROOT / "solutions" / chapter / f"{chapter}.ipynb").read_text())
     found = {}
     for cell in notebook["cells"]:
@@ -40,6 +42,10 @@ def graded_docstrings(chapter: str) -> dict[str, str]:
             for node in ast.parse("".join(cell["source"])).body:
                 if isinstance(node, ast.FunctionDef):
                     found[node.name] = ast.get_docstring(node) or ""
+                elif classes and isinstance(node, ast.ClassDef):
+                    found[node.name] = ast.get_docstring(node) or ""
+                    found.update({f"{node.name}.{item.name}": ast.get_docstring(item) for item in node.body
+                                  if isinstance(item, ast.FunctionDef) and ast.get_docstring(item)})
     return found
 
 
@@ -87,7 +93,7 @@ def read_table(chapter: str) -> list[tuple[str, str, list[str], str]]:
 def skeleton(chapter: str) -> str:
     known = {(f, c): (ids, how) for f, c, ids, how in read_table(chapter)} if table_path(chapter).exists() else {}
     out = ["| function | clause | checked by | how |", "|---|---|---|---|"]
-    for function, docstring in graded_docstrings(chapter).items():
+    for function, docstring in graded_docstrings(chapter, classes=True).items():
         for clause in clauses(docstring):
             ids, how = known.get((function, clause), ([], "?"))
             out.append(f"| `{function}` | {clause.replace('|', chr(92) + '|')} | "

@@ -83,9 +83,9 @@ def test_early_stopping_invariants(patience):
     for _ in range(20):
         losses = 1.0 + np.cumsum(rng.normal(-0.01, 0.05, size=25))
         losses[rng.integers(25)] = losses[rng.integers(25)]  # ties must not count as improvements
-        stopped, best = ref.early_stopping_epochs(losses, patience, 0.0)
+        stopped, best, best_loss = ref.early_stopping_epochs(losses, patience, 0.0)
         last = stopped if stopped >= 0 else len(losses) - 1
-        assert best == int(np.argmin(losses[:last + 1]))
+        assert best == int(np.argmin(losses[:last + 1])) and best_loss == losses[best]
         for epoch in range(last):
             assert epoch - int(np.argmin(losses[:epoch + 1])) < patience
         if stopped >= 0:
@@ -96,8 +96,12 @@ def test_early_stopping_invariants(patience):
 
 def test_early_stopping_min_delta_needs_a_real_improvement():
     # 0.95 beats 1.0 by more than 0.02; none of the later losses beats 0.95 by more than 0.02.
-    assert ref.early_stopping_epochs(np.array([1.0, 0.95, 0.94, 0.935, 0.931]), 3, 0.02) == (4, 1)
-    assert ref.early_stopping_epochs(np.array([1.0, 0.95, 0.94, 0.935, 0.931]), 3, 0.0) == (-1, 4)
+    assert ref.early_stopping_epochs(np.array([1.0, 0.95, 0.94, 0.935, 0.931]), 3, 0.02) == (4, 1, 0.95)
+    assert ref.early_stopping_epochs(np.array([1.0, 0.95, 0.94, 0.935, 0.931]), 3, 0.0) == (-1, 4, 0.931)
+
+
+def test_before_the_first_epoch_nothing_is_best_yet():
+    assert ref.early_stopping_epochs(np.array([]), 2, 0.0) == (-1, -1, np.inf)
 
 
 def test_smooth_labels_is_a_distribution_whose_cross_entropy_minimum_it_is():

@@ -13,7 +13,7 @@ def test_every_clause_has_a_check(chapter):
     assert table_path(chapter).exists(), f"no audit table for {chapter}: run tests/docstring_audit.py {chapter}"
     rows = read_table(chapter)
     mapped = {(function, clause): ids for function, clause, ids, _ in rows}
-    wanted = {(function, clause) for function, docstring in graded_docstrings(chapter).items()
+    wanted = {(function, clause) for function, docstring in graded_docstrings(chapter, classes=True).items()
               for clause in clauses(docstring)}
     checks = all_checks()
     problems = [f"no row for {f}: {c!r}" for f, c in sorted(wanted - mapped.keys())]

@@ -95,7 +95,7 @@ def _dropout_unscaled_mask(dtype):
 # ---- early stopping ----
 
 def _replay(val_losses, patience, min_delta, improved, stop=lambda bad, patience: bad >= patience, best_if=None):
-    """Stop epoch and best epoch of a tracker whose rules a mistake can replace."""
+    """Stop epoch, best epoch and best loss of a tracker whose rules a mistake can replace."""
     best, best_epoch, previous, bad = np.inf, -1, np.inf, 0
     for epoch, loss in enumerate(val_losses):
         if improved(loss, best, previous, min_delta):
@@ -106,8 +106,8 @@ def _replay(val_losses, patience, min_delta, improved, stop=lambda bad, patience
                 best, best_epoch = loss, epoch
         previous = loss
         if stop(bad, patience):
-            return epoch, best_epoch
-    return -1, best_epoch
+            return epoch, best_epoch, float(best)
+    return -1, best_epoch, float(best)
 
 
 def _right(loss, best, previous, delta):
@@ -126,12 +126,12 @@ def _never_reset(val_losses, patience, min_delta):
         else:
             bad += 1
         if bad >= patience:
-            return epoch, best_epoch
-    return -1, best_epoch
+            return epoch, best_epoch, float(best)
+    return -1, best_epoch, float(best)
 
 
 def _restored(val_losses, patience, min_delta, last=False):
-    stop, best_epoch = _replay(val_losses, patience, min_delta, _right)
+    stop, best_epoch, _ = _replay(val_losses, patience, min_delta, _right)
     epoch = (stop if stop >= 0 else len(val_losses) - 1) if last else best_epoch
     # The replay adds 1 to every weight each epoch, starting from zero.
     return np.full((2, 2), epoch + 1.0), np.full((2,), epoch + 1.0)
