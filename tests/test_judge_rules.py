@@ -214,3 +214,24 @@ def test_a_mistake_that_passes_the_check_itself_is_never_named():
     # 12.5% off the reference, within 10% of both mistakes: only the one that fails the check is named.
     message = judge(check, recorded(check, lambda x: 2.25 * x), REFERENCE)
     assert "a 20% slip" in message and "5% slip" not in message
+
+
+def test_an_argument_that_is_a_plain_object_counts_as_changed_only_when_its_attributes_change():
+    class Loss:
+        def __init__(self):
+            self.calls = 0
+
+    def calls(rng):
+        return [(Loss(), np.array([1.0]))]
+
+    reference = types.ModuleType("reference")
+    reference.f = lambda loss, x: 2.0 * x
+    check = Check("toy_object", "f", calls, keeps_inputs=True)
+
+    def counts(loss, x):
+        loss.calls += 1
+        return 2.0 * x
+
+    for function, passes in ((lambda loss, x: 2.0 * x, True), (counts, False)):
+        entry = {"check_id": check.check_id, "calls": [_run_one(function, args) for args in check.make_calls()]}
+        assert (judge(check, entry, reference) is None) == passes

@@ -65,17 +65,22 @@ def observe(function: Callable, args: tuple) -> tuple[Any, list[str], list[int],
             unused_rngs)
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal in value, type and shape, nan equal to nan (arrays, containers, scalars)."""
+def _same(a: Any, b: Any, depth: int = 0) -> bool:
+    """Equal in value, type and shape, nan equal to nan (arrays, containers,
+    scalars, and plain objects by their attributes)."""
+    if depth > 20:  # a structure that refers to itself
+        return a is b
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
                 and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
     if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k], depth + 1) for k in a)
     if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y, depth + 1) for x, y in zip(a, b))
     if isinstance(a, np.random.Generator):  # the rng argument is meant to advance
         return True
+    if type(a).__eq__ is object.__eq__ and hasattr(a, "__dict__"):  # no equality of its own: a copy is not "is"
+        return type(a) is type(b) and _same(vars(a), vars(b), depth + 1)
     try:
         return bool(a == b) or (a != a and b != b)
     except Exception:
