@@ -131,3 +131,25 @@ def test_one_gradient_step_lowers_the_loss():
     decrease = loss - ref.two_layer_loss(X, y, step)[0]
     # First-order prediction: eta * |grad|^2.
     assert math.isclose(decrease, 1e-3 * sum(float(np.sum(g * g)) for g in grads), rel_tol=1e-2)
+
+
+def test_planted_gradients_are_wrong_exactly_where_planted():
+    """The kernel's precomputed gradients for find_wrong_gradient against
+    central differences of the kernel's own loss (at the call's h when it
+    passes one), and the reference's answer on each."""
+    from grader_tests.checks import find
+
+    wrong_ones = [{"W2"}, {"W1", "b1"}, {"b2"}, {"b1"}, set(), {"W1", "b2"}, {"W1"}, set(), {"b1"}]
+    answers = ["W2", "W1", "b2", "b1", "", "b2", "", "", "b1"]
+    calls = find("test_find_wrong_gradient").make_calls()
+    assert len(calls) == len(wrong_ones)
+    for args, wrong, answer in zip(calls, wrong_ones, answers):
+        f, params, grads = args[:3]
+        h = args[3] if len(args) > 3 else 1e-6
+        found = set()
+        for name, value in params.items():
+            numeric = oracle_gradient(lambda v, name=name: f({**params, name: v}), value, h)
+            if not np.allclose(grads[name], numeric, rtol=1e-5, atol=1e-7 * np.abs(numeric).max()):
+                found.add(name)
+        assert found == wrong, (args[3:], found)
+        assert ref.find_wrong_gradient(*args) == answer

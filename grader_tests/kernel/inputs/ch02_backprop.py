@@ -1,9 +1,9 @@
 """Kernel side: chapter 2 (back-propagation), the grader-chosen inputs.
 
-Two checks pass the student a function to differentiate. Their exact
-gradients are the grader's: ``find_wrong_gradient`` gets gradients computed
-in advance (``precomputed``), since computing them here would put a backward
-pass within the student's reach.
+Three checks pass the student a function to differentiate (the loss objects
+below). ``find_wrong_gradient`` gets gradients computed in advance
+(``precomputed``), since computing them here would put a backward pass within
+the student's reach.
 """
 from __future__ import annotations
 
@@ -53,11 +53,10 @@ def _net_calls(sizes):
     return calls
 
 
-# ---- numerical gradients: functions whose exact gradient the grader knows ----
+# ---- numerical gradients: scalar functions of an array ----
 
 class ScalarFunction:
-    """A scalar function of an array: a cubic, a sum of sines or log-sum-exp.
-    The grader knows its exact gradient from ``kind`` and ``c``."""
+    """A scalar function of an array: a cubic, a sum of sines or log-sum-exp."""
 
     def __init__(self, kind, c):
         self.kind, self.c = kind, c
@@ -85,34 +84,45 @@ def _rel_error_calls(rng):
     a = rng.normal(size=(4, 3))
     b = a + rng.normal(scale=1e-3, size=(4, 3))
     zeros = np.zeros((2, 2))
+    # With floor 1e-3 the first entry's denominator is the floor: 0.1, not 1.0.
+    small = (np.array([0.0, 2e-4, 1.0]), np.array([1e-4, 2e-4, 1.1]), 1e-3)
     return [(a, b), (zeros, zeros.copy()), (np.array([0.0, 1e-12, 1.0]), np.array([0.0, 0.0, 1.0 + 1e-9])),
-            (a, a.copy(), 1e-3)]
+            (a, a.copy(), 1e-3), small]
 
 
-# ---- find the planted bug: a sigmoid network with one wrong gradient ----
+# ---- find the planted bug: sigmoid networks with wrong gradients ----
 
-PLANTED_NETWORKS = 5
+# Per network, in the order of ``PLANTED_GRADIENTS``: the loss's scale and the
+# (h, tol) passed, () for the defaults. Which gradients are wrong is the
+# grader's. The last four networks exercise the ranking, tol, h and the
+# relative error: two wrong gradients (the larger error is not the first key);
+# one gradient 0.5% off, within tol = 0.01 however the error is taken;
+# gradients that are central differences with h = 0.2, right for that h only;
+# gradients of about 1e-7 (loss scaled by 1e-6), one of them wrong although
+# every absolute error is below tol.
+PLANTED_OPTIONS = ((1.0, ()), (1.0, ()), (1.0, ()), (1.0, ()), (1.0, ()),
+                   (1.0, ()), (1.0, (1e-5, 1e-2)), (1.0, (0.2,)), (1e-6, ()))
 
 
 class SigmoidNetLoss:
-    """The mean softmax cross-entropy of a 2-layer sigmoid network, as a
-    function of its parameters {"W1", "b1", "W2", "b2"}."""
+    """``scale`` times the mean softmax cross-entropy of a 2-layer sigmoid
+    network, as a function of its parameters {"W1", "b1", "W2", "b2"}."""
 
-    def __init__(self, X, y):
-        self.X, self.y = X, y
+    def __init__(self, X, y, scale=1.0):
+        self.X, self.y, self.scale = X, y, scale
 
     def __call__(self, params):
         a1 = 0.5 * (1.0 + np.tanh(0.5 * (self.X @ params["W1"] + params["b1"])))
         scores = a1 @ params["W2"] + params["b2"]
         p = np.exp(scores - scores.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
-        return float((-np.log(p[np.arange(scores.shape[0]), self.y])).mean())
+        return self.scale * float((-np.log(p[np.arange(scores.shape[0]), self.y])).mean())
 
 
 def planted_networks(rng):
     """(X, y, params) of each network, in the order of ``PLANTED_GRADIENTS``."""
     networks = []
-    for _ in range(PLANTED_NETWORKS):
+    for _ in PLANTED_OPTIONS:
         X = rng.normal(size=(5, 3))
         y = rng.integers(0, 3, size=5)
         params = {"W1": rng.normal(size=(3, 3)), "b1": rng.normal(size=(3,)),
@@ -122,11 +132,12 @@ def planted_networks(rng):
 
 
 def _planted_calls(rng):
-    return [(SigmoidNetLoss(X, y), params, {name: np.array(value) for name, value in grads.items()})
-            for (X, y, params), grads in zip(planted_networks(rng), PLANTED_GRADIENTS, strict=True)]
+    return [(SigmoidNetLoss(X, y, scale), params, {name: np.array(value) for name, value in grads.items()}) + options
+            for (X, y, params), grads, (scale, options)
+            in zip(planted_networks(rng), PLANTED_GRADIENTS, PLANTED_OPTIONS, strict=True)]
 
 
-# ---- training: judged by accuracy on the training set ----
+# ---- training: a few retraced steps, then a long run judged by accuracy ----
 
 def _spiral(n_per_class, n_classes, rng, noise=0.2):
     X = np.zeros((n_per_class * n_classes, 2))
@@ -142,13 +153,27 @@ XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0])
 
 
+def _steps_call(rng, n, d, labels, hidden):
+    """A few small steps on random data: the grader retraces them from the
+    returned parameters back to the start, whatever the initialization."""
+    y = rng.choice(labels, size=n)
+    y[:len(labels)] = labels  # every listed label occurs
+    return (rng.normal(size=(n, d)), y, hidden, 1e-3, 3, np.random.default_rng(rng.integers(1000)))
+
+
+# Hidden sizes, learning rates and step counts with which every common
+# initialization reaches the required accuracy (margins in the grader's
+# threshold_study).
 def _xor_calls(rng):
-    return [(XOR_X.copy(), XOR_Y.copy(), 8, 0.5, 500, np.random.default_rng(rng.integers(1000)))]
+    # Labels 0, 2, 3: class 1 has no example, but C = y.max() + 1 = 4.
+    return [_steps_call(rng, 6, 3, [0, 2, 3], 5),
+            (XOR_X.copy(), XOR_Y.copy(), 32, 0.5, 500, np.random.default_rng(rng.integers(1000)))]
 
 
 def _spiral_calls(rng):
     X, y = _spiral(50, 3, rng)
-    return [(X, y, 64, 1.0, 1000, np.random.default_rng(rng.integers(1000)))]
+    return [_steps_call(rng, 4, 2, [0, 1], 3),
+            (X, y, 64, 2.0, 1000, np.random.default_rng(rng.integers(1000)))]
 
 
 INPUTS = {
