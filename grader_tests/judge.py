@@ -201,7 +201,7 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
         return f"{name}: {problem}."
     warned = [bool(entry.get("warnings")) for entry in entries]
     for number, (args, got, expected) in enumerate(zip(calls, outputs, expected_outputs)):
-        where = f"{name} is wrong on hidden test case {number + 1} of {len(calls)}"
+        where = f"{name} is wrong on hidden test case {number + 1} of {len(calls)}{describe(reference, check, args)}"
         if check.judge is not None:
             problem = check.judge(got, expected, args)
         else:
@@ -231,6 +231,28 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
             advice = FROM_RNG if "rng" in _parameters(reference, check) else NO_RANDOM
             return f"{where}: {GLOBAL_RANDOM}; {advice}."
     return None
+
+
+def describe(reference, check: Check, args) -> str:
+    """ ' (x: shape (12,), from -1e+04 to 1e+04, exact zeros; alpha=0.01)': the
+    kind of input a failing call had, so the student can make one like it."""
+    names = _parameters(reference, check)
+    parts = []
+    for position, value in enumerate(args[:len(names)]):
+        if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+            part = f"{names[position]}: shape {value.shape}"
+            finite = value[np.isfinite(value)] if value.dtype.kind == "f" else value
+            if value.size and finite.size:
+                part += f", from {float(finite.min()):.3g} to {float(finite.max()):.3g}"
+                if value.dtype.kind == "f" and (value == 0).any():
+                    part += ", exact zeros"
+            parts.append(part)
+        elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            parts.append(f"{names[position]}={value:.4g}" if isinstance(value, (float, np.floating))
+                         else f"{names[position]}={value}")
+        elif isinstance(value, str) and len(value) <= 20:
+            parts.append(f"{names[position]}={value!r}")
+    return f" ({'; '.join(parts[:4])})" if parts else ""
 
 
 def _parameters(reference, check: Check) -> list[str]:
