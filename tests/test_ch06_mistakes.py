@@ -66,4 +66,4 @@ def batchnorm_backward(dout, cache):
     return 2.0 * dout * gamma, (dout * x_hat).sum(axis=0), dout
 """
     message = verdict(CHAPTER, "test_batchnorm_backward", kernel_namespace(CHAPTER, source))
-    assert message.split(": ", 1)[1].startswith("dx: wrong value") and LIKELY not in message
+    assert message.split("): ", 1)[1].startswith("dx: wrong value") and LIKELY not in message
