@@ -208,9 +208,9 @@ def bwrap_command(folder: Path, connection: Path, kernel_argv: list[str], limits
     command += ["--setenv", "PATH", f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
                 "--setenv", "HOME", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/.ipython",
                 "--setenv", "MPLCONFIGDIR", "/tmp/.matplotlib",
-                # The environment is cleared (NBGRADER_EXECUTION with it): say
-                # here that grading must not pay for slider frames.
-                "--setenv", "DLCOURSE_SLIDERS", "off",
+                # The environment is cleared, nbgrader's marker with it: put it
+                # back, so the notebooks' slider helper draws nothing while grading.
+                "--setenv", "NBGRADER_EXECUTION", "autograde",
                 # Parallel graders share the cores: one BLAS thread per kernel.
                 "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
                 "--chdir", WORKDIR, "--"]

@@ -226,3 +226,14 @@ def test_a_course_or_environment_below_tmp_stays_visible(tmp_path):
     tmpfs = next(i for i in range(len(command)) if command[i:i + 2] == ["--tmpfs", "/tmp"])
     binds = [i for i, arg in enumerate(command) if arg == "--ro-bind"]
     assert binds and tmpfs < min(binds)
+
+
+def test_sliders_draw_nothing_while_grading(tmp_path):
+    """The notebooks' own slider helper (from their setup cell) returns at once in
+    the sandbox: no widget, and neither ipywidgets nor matplotlib imported."""
+    from dlcourse.release import sliders_block
+
+    code = (sliders_block() + "\nresult = show(lambda fig, a: None, a=[1.0, 2.0])\n"
+            "import sys\nprint(repr((result, 'ipywidgets' in sys.modules, 'matplotlib' in sys.modules)))")
+    printed = text(run(tmp_path, code), 0)
+    assert ast.literal_eval(printed.strip()) == (None, False, False)
