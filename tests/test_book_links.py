@@ -86,3 +86,17 @@ def test_the_check_finds_dead_links_and_unconfigured_buttons(tmp_path):
     configured = launch_targets({"repository": {"url": "https://github.com/a/b"},
                                  "launch_buttons": {"binderhub_url": "https://mybinder.org"}})
     assert configured == ["https://mybinder.org/v2/gh/a/b/"]
+
+
+def test_launch_buttons_stay_on_exercise_notebooks_only():
+    from dlcourse.launch_buttons import exercises_only
+
+    def buttons():
+        return [{"label": "download-buttons"}, {"label": "launch-buttons"}]
+
+    reading = {"page_source_suffix": ".md", "header_buttons": buttons()}
+    exercise = {"page_source_suffix": ".ipynb", "header_buttons": buttons()}
+    for context in (reading, exercise):
+        exercises_only(None, "page", "page.html", context, None)
+    assert reading["header_buttons"] == [{"label": "download-buttons"}]
+    assert exercise["header_buttons"] == buttons()
