@@ -201,7 +201,8 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
         return f"{name}: {problem}."
     warned = [bool(entry.get("warnings")) for entry in entries]
     for number, (args, got, expected) in enumerate(zip(calls, outputs, expected_outputs)):
-        where = f"{name} is wrong on hidden test case {number + 1} of {len(calls)}{describe(reference, check, args)}"
+        def where() -> str:  # described only for the call that fails, not for every passing one
+            return f"{name} is wrong on hidden test case {number + 1} of {len(calls)}{describe(reference, check, args)}"
         if check.judge is not None:
             problem = check.judge(got, expected, args)
         else:
@@ -210,26 +211,26 @@ def _verdict(check: Check, recorded: Optional[dict], reference) -> Optional[str]
             problem, hint = _truthful(problem, check, calls, outputs, warned, expected_outputs)
             if entries[number].get("global_random"):  # most likely the cause
                 hint += f" Note: {GLOBAL_RANDOM}."
-            return f"{where}: {problem}.{hint}"
+            return f"{where()}: {problem}.{hint}"
         if check.forbid_warnings and recorded.get("silences_warnings"):
-            return f"{where}: {SILENCED}."
+            return f"{where()}: {SILENCED}."
         if check.forbid_warnings and warned[number]:
             first = entries[number]["warnings"][0]
             hint = diagnose(check, calls, outputs, warned, expected_outputs)
-            return f"{where}: numpy warned while computing it ({first}).{hint}"
+            return f"{where()}: numpy warned while computing it ({first}).{hint}"
         if check.keeps_inputs:
             changed = [_parameter(reference, check, i) for i in entries[number].get("modified", [])]
             if check.keeps_inputs is not True:
                 changed = [name for name in changed if name in check.keeps_inputs]
             if changed:
                 names = ", ".join(f"`{name}`" for name in changed)
-                return f"{where}: it changed its argument {names} in place; the docstring says to leave it unchanged."
+                return f"{where()}: it changed its argument {names} in place; the docstring says to leave it unchanged."
         if check.draws_from_rng and entries[number].get("unused_rngs"):
             names = ", ".join(f"`{_parameter(reference, check, i)}`" for i in entries[number]["unused_rngs"])
-            return f"{where}: it never drew from its argument {names}; draw the random numbers from it."
+            return f"{where()}: it never drew from its argument {names}; draw the random numbers from it."
         if entries[number].get("global_random"):
             advice = FROM_RNG if "rng" in _parameters(reference, check) else NO_RANDOM
-            return f"{where}: {GLOBAL_RANDOM}; {advice}."
+            return f"{where()}: {GLOBAL_RANDOM}; {advice}."
     return None
 
 
