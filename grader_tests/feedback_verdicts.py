@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from grader_tests.checks import find
 from grader_tests.judge import FIX_FIRST, LIKELY
+from grader_tests.preprocessors import FAILURE_NAME
 
-FAILURE_NAME = "GradingFailure"  # the ename of preprocessors.failure_output
 SUMMARY_CHARS = 140
 
 

@@ -273,6 +273,10 @@ class TrustedExecute(Execute):
                                    f"output was dropped, limit {self.max_output_chars} characters]\n"))
         return None
 
+    def _tidy_outputs(self, cell) -> None:
+        limit_output(cell, self.max_output_chars)
+        scrub_outputs(cell)
+
     def _died(self) -> str:
         hits = self._limits_hit()
         return f"{KERNEL_DIED}; {LIMIT_HIT} {' and '.join(hits)}" if hits else KERNEL_DIED
@@ -281,15 +285,13 @@ class TrustedExecute(Execute):
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            limit_output(cell, self.max_output_chars)
-            scrub_outputs(cell)
+            self._tidy_outputs(cell)
             self._stopped = self._died()
             cell.outputs.insert(0, failure_output(f"The notebook stopped here: {self._stopped}."))
             return cell, resources
         except CellTimeoutError:  # a kernel that ignores the interrupt stops answering
             cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue="", traceback=[]))
-        limit_output(cell, self.max_output_chars)
-        scrub_outputs(cell)
+        self._tidy_outputs(cell)
         # An interrupted cell shows KeyboardInterrupt, one that ignored the
         # interrupt CellTimeoutError.
         if any(o.output_type == "error" and o.ename in ("CellTimeoutError", "KeyboardInterrupt")

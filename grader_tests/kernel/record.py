@@ -88,8 +88,8 @@ def _same(a: Any, b: Any, depth: int = 0) -> bool:
 
 
 def where_raised(error: BaseException) -> str:
-    """' (line N of your <function>)' for the innermost frame of the student's
-    own code, without any file path; '' when there is none."""
+    """' (line N of its cell, in f(): <the line>)' for the innermost frame of
+    the student's own code, without any file path; '' when there is none."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__)
               if not os.path.realpath(frame.filename).startswith(_LIBRARY_FOLDERS)]
     if not frames:
