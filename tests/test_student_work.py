@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import json
 import textwrap
 
 import pytest
@@ -13,9 +12,8 @@ import student_work
 from conftest import kernel_namespace
 from docstring_audit import chapters, graded_docstrings
 from grader_tests.checks import all_checks
-from grader_tests.judge import LIKELY, judge
-from grader_tests.kernel.record import RECORD_DIR, record, uses
-from grader_tests.reference import load_reference
+from grader_tests.judge import LIKELY
+from grader_tests.kernel.record import uses
 
 CHAPTERS = student_work.chapters()
 CASES = [(chapter, kind, index) for chapter, module in sorted(CHAPTERS.items())
@@ -35,22 +33,16 @@ def checks_calling(chapter: str, function: str) -> list:
             if check.function == function or function in uses(namespace[check.function], namespace)]
 
 
-def grade(chapter: str, function: str, source: str, folder) -> list[tuple[str, str | None]]:
+def grade(verdict, chapter: str, function: str, source: str) -> list[tuple[str, str | None]]:
     namespace = kernel_namespace(chapter, textwrap.dedent(source))
-    reference = load_reference(chapter)
-    verdicts = []
-    for check in checks_calling(chapter, function):
-        record(check.check_id, namespace)
-        recorded = json.loads((folder / RECORD_DIR / f"{check.check_id}.json").read_text())
-        verdicts.append((check.function, judge(check, recorded, reference)))
-    return verdicts
+    return [(check.function, verdict(chapter, check.check_id, namespace))
+            for check in checks_calling(chapter, function)]
 
 
 @pytest.mark.parametrize("chapter, kind, index", CASES)
-def test_student_work(tmp_path, monkeypatch, chapter, kind, index):
-    monkeypatch.chdir(tmp_path)
+def test_student_work(verdict, chapter, kind, index):
     case = getattr(CHAPTERS[chapter], kind)[index]
-    verdicts = grade(chapter, case.function, case.source, tmp_path)
+    verdicts = grade(verdict, chapter, case.function, case.source)
     assert verdicts, f"no check calls {case.function}()"
     failures = [message for _, message in verdicts if message]
     if kind == "CORRECT":
