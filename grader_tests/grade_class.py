@@ -1,28 +1,39 @@
 """Grade everything collected in submitted/, in parallel and sandboxed.
 
-    python -m grader_tests.grade_class [CHAPTER ...] [--jobs N] [--timeout S]
-                                       [--zip CHAPTER=PATH.zip ...] [--allow-unsandboxed]
+    python -m grader_tests.grade_class [CHAPTER ...] [--student ID ...] [--force]
+                                       [--jobs N] [--timeout S] [--allow-unsandboxed]
+                                       [--zip CHAPTER=PATH.zip ...] [--lms canvas|moodle|blackboard]
 
 Run it from the course root (the folder with nbgrader_config.py). It
 
-1. collects the LMS downloads given with --zip into submitted/ (nbgrader's
-   zip_collect; see ``grader_tests.lms_zip``);
+1. collects the LMS downloads given with --zip into submitted/ (see
+   ``grader_tests.lms_zip``; ``--lms`` reads them as that LMS names its
+   files, ``grader_tests.lms_presets``);
 2. takes in submitted/ (``submissions.intake``): links, FIFOs, devices and
    files over the size caps are moved to quarantine/ before nbgrader or the
    fingerprint opens anything, and folders not named by a valid student id are
    refused; both are flagged in the report;
-3. picks the submissions that are new or changed since the last run (a
-   fingerprint of each submitted folder is kept in grading_state.json), so
-   running it again after more submissions arrive grades only those, and
-   those last graded without the sandbox, when the sandbox can run;
-4. autogrades them with one long-lived ``nbgrader autograde`` process per
+3. adds each chapter missing from the gradebook, as nbgrader's
+   generate_assignment does (``grader_tests.gradebook``);
+4. picks the submissions to grade (``grader_tests.regrade``): new ones, those
+   whose grade depends on something that changed since (the notebook, the
+   chapter's checks or reference, the due date, the late-penalty settings),
+   those that failed last time, those graded by another path or without the
+   sandbox, and those asked for with --student or --force;
+5. autogrades them with one long-lived ``nbgrader autograde`` process per
    core, each given a share of the students, in the bubblewrap kernel of
    ``grader_tests.sandbox`` (it refuses to grade without it unless
    ``--allow-unsandboxed``), and each process then writes its share's
    feedback;
-5. exports grades.csv, with no cell a spreadsheet would take for a formula,
-   and writes grading_report.md: each student's score per chapter and every
-   flagged submission with its reason.
+6. exports grades.csv, with no cell a spreadsheet would take for a formula
+   (and, after --lms downloads, the LMS's import files in lms_grades/, see
+   ``grader_tests.lms_export``), appends this run's part to grading.log
+   (``grader_tests.grading_log``) and writes grading_report.md: each
+   student's score per chapter and every flagged submission with its reason.
+
+It exits with 0, or with 1 when an LMS download left files out or flagged
+them (the rest is graded; the list is on stderr), or with 2 when it graded
+nothing (the message says why).
 
 The gradebook is the config's: SQLite (gradebook.db) by default, or one
 PostgreSQL database shared by several machines, each grading its own
@@ -41,25 +52,25 @@ import time
 from pathlib import Path
 
 from dlcourse.release import chapters as solution_chapters, nbgrader_env
-from grader_tests import cgroups, events, lms_zip, sandbox, submissions
+from grader_tests import (cgroups, events, gradebook, grading_log, lms_export, lms_zip, regrade, sandbox,
+                          student_ids, submissions)
+from grader_tests.lms_presets import PRESETS
 from grader_tests.preprocessors import ALLOW_UNSANDBOXED_VAR
-from grader_tests.report import GRADES_FILE, LOG_FILE, defuse_csv, write_report
+from grader_tests.report import GRADES_FILE, defuse_csv, write_report
 
 MAX_LOG_LINE = 2000  # characters kept of one line nbgrader logs
 
 
-def nbgrader(course: Path, *args: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "nbgrader", *args, "--log-level=INFO"],
-                            cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, errors="replace")
-
-
-def worker(course: Path, steps: list[list[str]], env: dict, keep_fds: tuple[int, ...]) -> subprocess.Popen:
-    """The nbgrader commands ``steps`` run in one process (grader_tests.worker)."""
+def run_worker(course: Path, steps: list[list[str]], env: dict, keep_fds: tuple[int, ...] = ()) -> str:
+    """Run the nbgrader commands ``steps`` in one process (grader_tests.worker);
+    returns what they logged, each line cut to MAX_LOG_LINE."""
     steps = [[*step, "--log-level=INFO"] for step in steps]
-    return subprocess.Popen([sys.executable, "-m", "grader_tests.worker", json.dumps(steps)],
-                            cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, errors="replace", pass_fds=keep_fds)
+    process = subprocess.Popen([sys.executable, "-m", "grader_tests.worker", json.dumps(steps)],
+                               cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, errors="replace", pass_fds=keep_fds)
+    lines = [line[:MAX_LOG_LINE] for line in process.stderr]
+    process.wait()
+    return "".join(lines)
 
 
 def shares(students: list[str], jobs: int) -> list[list[str]]:
@@ -76,10 +87,7 @@ def grade_share(course: Path, share: list[str], pending: set[str], everyone: lis
     if to_grade := pending & set(share):
         steps.append(["autograde", "--create", *common, exclude(everyone, to_grade)])
     steps.append(["generate_feedback", *common, exclude(everyone, set(share))])
-    process = worker(course, steps, env, keep_fds=(events_fd,))
-    for line in process.stderr:
-        logs.append(line[:MAX_LOG_LINE])
-    process.wait()
+    logs.append(run_worker(course, steps, env, keep_fds=(events_fd,)))
 
 
 def exclude(everyone: list[str], share: set[str]) -> str:
@@ -138,9 +146,13 @@ class Progress:
               flush=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="default: every chapter in solutions/")
+    parser.add_argument("--student", action="append", default=[], metavar="ID",
+                        help="grade only this student's submissions, again even if unchanged (repeatable)")
+    parser.add_argument("--force", action="store_true",
+                        help="grade every submission of the chapters named again, even if unchanged")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--timeout", type=int, help="seconds per cell (default: the config's)")
     defaults = sandbox.Limits()
@@ -152,15 +164,73 @@ def main(argv: list[str] | None = None) -> int:
                         help="size of the sandbox's working copy, and of its /tmp")
     parser.add_argument("--zip", action="append", default=[], metavar="CHAPTER=PATH",
                         help="collect an LMS download of CHAPTER into submitted/ first (repeatable)")
-    parser.add_argument("--zip-regexp", default=lms_zip.DEFAULT_REGEXP,
+    parser.add_argument("--lms", choices=sorted(PRESETS),
+                        help="the zips are this LMS's downloads, named as it names them; "
+                             "grades are also exported in its gradebook's import format")
+    parser.add_argument("--zip-regexp", default=None,
                         help="how a path in the zip names the student and the file "
                              "(default: one folder per student ID)")
     parser.add_argument("--allow-unsandboxed", action="store_true",
                         help="grade without bubblewrap where it cannot run (the report says so)")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+class Refused(Exception):
+    """Nothing is graded; the message says why and what to do."""
+
+
+def check_selection(args: argparse.Namespace, known_chapters: list[str]) -> list[str]:
+    if args.lms and args.zip_regexp:
+        raise Refused("--lms and --zip-regexp both say how to read the zip: give one")
+    if unknown := [chapter for chapter in args.chapters if chapter not in known_chapters]:
+        raise Refused(f"unknown chapter {', '.join(map(repr, unknown))}; chapters: {', '.join(known_chapters)}")
+    if bad := [(student, why) for student in args.student if (why := student_ids.problem(student))]:
+        raise Refused("; ".join(f"--student {why}" for _, why in bad))
+    return args.chapters or known_chapters
+
+
+def in_scope(found: list[submissions.Submission], students: list[str],
+             chapters: list[str]) -> list[submissions.Submission]:
+    if not students:
+        return found
+    scope = [s for s in found if s.student in students]
+    if absent := sorted(set(students) - {s.student for s in scope}):
+        raise Refused(f"no submission from {', '.join(absent)} in submitted/ for {', '.join(chapters)}")
+    return scope
+
+
+def grading_bases(course: Path, scope: list[submissions.Submission], prints: dict[str, str],
+                  env: dict) -> tuple[dict[str, regrade.Basis], dict[str, str]]:
+    """What each submission's grade would depend on, and the gradebook's
+    score digests; adds the chapters missing from the gradebook first."""
+    app = gradebook.course_app()
+    chapters = sorted({s.chapter for s in scope})
+    with gradebook.opened(app) as book:
+        missing = gradebook.missing_chapters(book, chapters)
+    if missing:
+        print(f"adding {', '.join(missing)} to the gradebook (as nbgrader generate_assignment does)", flush=True)
+        try:
+            gradebook.add_chapters(course, missing, env)
+        except gradebook.GradebookError as error:
+            raise Refused(str(error)) from None
+    with gradebook.opened(app) as book:
+        dues = gradebook.due_dates(book, chapters)
+        scores = gradebook.score_digests(book)
+    late = gradebook.late_penalty_settings(app)
+    graders = {chapter: regrade.grader_digest(course, chapter) for chapter in chapters}
+    return ({s.key: regrade.Basis(prints[s.key], graders[s.chapter], dues[s.chapter], late) for s in scope},
+            scores)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     course = Path.cwd().resolve()
     known_chapters = solution_chapters(course)
-    chapters = args.chapters or known_chapters
+    try:
+        chapters = check_selection(args, known_chapters)
+    except Refused as error:
+        print(f"Not graded: {error}", file=sys.stderr)
+        return 2
 
     unsandboxed = sandbox.unavailable_reason()
     if unsandboxed and not args.allow_unsandboxed:
@@ -173,11 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     for value in args.zip:
         try:
             download = lms_zip.collect(course, *lms_zip.parse_option(value, known_chapters),
-                                       args.zip_regexp)
+                                       args.zip_regexp or lms_zip.DEFAULT_REGEXP, lms=args.lms)
         except lms_zip.ZipError as error:
             print(f"Not graded: {error}", file=sys.stderr)
             return 2
         print(download.summary(), flush=True)
+        if args.lms:
+            lms_export.remember(course, args.lms, download)
         downloads.append(download)
 
     try:
@@ -188,8 +260,17 @@ def main(argv: list[str] | None = None) -> int:
     print(taken.summary(), flush=True)
     found = submissions.collected(course, chapters)
     prints = submissions.fingerprints(course, found)
-    pending = submissions.pending(course, found, prints, sandboxed=not unsandboxed)
-    print(f"{len(found)} submissions, {len(pending)} to grade", flush=True)
+    try:
+        scope = in_scope(found, args.student, chapters)
+        bases, scores = grading_bases(course, scope, prints, env)
+    except Refused as error:
+        print(f"Not graded: {error}", file=sys.stderr)
+        return 2
+    plan = regrade.plan(course, scope, bases, scores, sandboxed=not unsandboxed,
+                        forced=args.force or bool(args.student))
+    pending = [s for s in scope if s.key in plan.todo]
+    print(f"{len(found)} submissions, {len(pending)} to grade"
+          + (f" ({plan.summary()})" if pending else ""), flush=True)
     # TrustedExecute starts every kernel in the sandbox with these limits.
     env[sandbox.LIMITS_VAR] = sandbox.Limits(args.memory_mb, args.cpu_seconds, args.processes,
                                              args.disk_mb, min(sandbox.Limits.file_mb, args.disk_mb)).to_env()
@@ -206,17 +287,35 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{progress.done} of {progress.total} executed; {progress.total - progress.done} "
               "could not run (see the report)", flush=True)
     print(f"autograded and wrote feedback in {time.perf_counter() - started:.0f} s", flush=True)
-    log += nbgrader(course, "export", *settings, env=env).communicate()[1]
+    log += run_worker(course, [["export", *settings]], env)
     if (course / GRADES_FILE).exists():
         defuse_csv(course / GRADES_FILE)
-    submissions.remember(course, prints, graded=pending, sandboxed=not unsandboxed,
-                         quarantined_now=taken.moved, limits_hit=progress.limits_hit)
-    (course / LOG_FILE).write_text(log)
+    section = grading_log.append_run(course, log)
+    graded = [s for s in pending if s.folder(course, "autograded").is_dir()]
+    failed = {s.key: section.failure_lines(course, s.key) for s in pending if s not in graded}
+    with gradebook.opened(gradebook.course_app()) as book:
+        scores = gradebook.score_digests(book)
+    regrade.remember_grading(course, graded, failed, bases, scores, sandboxed=not unsandboxed)
+    submissions.remember(course, prints, quarantined_now=taken.moved, limits_hit=progress.limits_hit)
     report = write_report(course, found, chapters, downloads,
                           sandbox_off=unsandboxed if args.allow_unsandboxed else None, intake=taken,
-                          limits=None if unsandboxed else cgroups.mechanisms())
+                          limits=None if unsandboxed else cgroups.mechanisms(), elsewhere=plan.elsewhere,
+                          marked_late=lms_export.marked_late(course))
     print(report)
-    return 0
+    for path in lms_export.export(course):
+        print(f"grades for the LMS: {path.relative_to(course)}")
+    return skipped_files(downloads)
+
+
+def skipped_files(downloads: list[lms_zip.Collected]) -> int:
+    """1, with the list on stderr, if a download left out or flagged anything
+    (the rest was graded); else 0."""
+    lines = [f"{download.chapter}: {line}" for download in downloads for line in download.warnings]
+    if not lines:
+        return 0
+    print(f"The LMS downloads left {len(lines)} files out or flagged them (see the report):", file=sys.stderr)
+    print("".join(f"  {line!r}\n" for line in lines), end="", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

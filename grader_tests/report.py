@@ -17,13 +17,15 @@ from pathlib import Path
 
 import nbformat
 
+from grader_tests.grading_log import LOG_FILE
 from grader_tests.lms_zip import Collected
 from grader_tests.preprocessors import KERNEL_DIED, TIMED_OUT, TRUNCATED
-from grader_tests.submissions import Intake, Submission, graded_unsandboxed, limits_hit, quarantined
+from grader_tests.regrade import failures, graded_keys, graded_unsandboxed
+from grader_tests.submissions import Intake, Submission, limits_hit, quarantined
 
 REPORT_FILE = "grading_report.md"
-LOG_FILE = "grading.log"  # what nbgrader printed while grading
 GRADES_FILE = "grades.csv"
+NOT_GRADED = "not graded"
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _BACKSLASHED = set("\\`*_[]()|")
@@ -92,20 +94,32 @@ def _errors(notebook) -> list[str]:
             for o in cell.get("outputs", []) if o.get("output_type") == "error"]
 
 
-def flag(course: Path, submission: Submission) -> str | None:
-    """Why this submission needs the instructor's eye, or None (Markdown)."""
+def _where_logged(lines: tuple[int, int] | None) -> str:
+    return f"{LOG_FILE} lines {lines[0]}-{lines[1]}" if lines else LOG_FILE
+
+
+def _failure(course: Path, submission: Submission, lines: tuple[int, int] | None) -> str:
+    """Why grading this submission failed, as far as the files tell."""
     submitted = submission.notebook(course)
+    retry = f"not graded; the next run tries again (see {_where_logged(lines)})"
     if not submitted.exists():
-        return f"missing notebook: no {escape_md(submitted.name)} in the submission (wrong name?); scored 0"
+        return f"missing notebook: no {escape_md(submitted.name)} in the submission (wrong name?); {retry}"
     if submitted.stat().st_size == 0:
-        return "empty notebook file; not graded"
+        return f"empty notebook file; {retry}"
     try:
         nbformat.read(submitted, as_version=4)
     except Exception as error:  # any unreadable notebook is the same outcome
-        return f"corrupt notebook ({type(error).__name__}); not graded"
+        return f"corrupt notebook ({type(error).__name__}); {retry}"
+    return f"nbgrader failed on it; {retry}"
+
+
+def flag(course: Path, submission: Submission, failed: dict[str, tuple[int, int] | None]) -> str | None:
+    """Why this submission needs the instructor's eye, or None (Markdown)."""
+    if submission.key in failed:
+        return _failure(course, submission, failed[submission.key])
     graded = submission.notebook(course, "autograded")
     if not graded.exists():
-        return f"not graded: nbgrader failed on it (see {LOG_FILE})"
+        return f"{NOT_GRADED} yet"
     graded_nb = nbformat.read(graded, as_version=4)
     errors = _errors(graded_nb)
     for marker, reason in ((KERNEL_DIED, f"kernel died: {KERNEL_DIED}; later cells not run"),
@@ -154,9 +168,19 @@ def _limits_line(limits: dict[str, str]) -> list[str]:
 
 def write_report(course: Path, found: list[Submission], chapters: list[str],
                  downloads: list[Collected] = (), sandbox_off: str | None = None,
-                 intake: Intake | None = None, limits: dict[str, str] | None = None) -> str:
-    scores = _scores(course)
+                 intake: Intake | None = None, limits: dict[str, str] | None = None,
+                 elsewhere: dict[str, str] | None = None, marked_late: list[str] = ()) -> str:
+    """``elsewhere``: the submissions whose grade in the gradebook this run
+    found was not grade_class's, and why (they were regraded);
+    ``marked_late``: those the LMS's download marked late."""
+    graded = graded_keys(course)
+    # A score only for what was graded: a failed submission's row in the
+    # gradebook is nbgrader's leftover, not a grade.
+    scores = {(student, chapter): score for (student, chapter), score in _scores(course).items()
+              if f"{student}/{chapter}" in graded}
+    failed = failures(course)
     students = sorted({s.student for s in found})
+    keys = {s.key for s in found}
     lines = ["# Grading report", ""]
     without_sandbox = graded_unsandboxed(course)  # read once, not once per submission
     unsandboxed = [s for s in found if s.key in without_sandbox]
@@ -175,9 +199,13 @@ def write_report(course: Path, found: list[Submission], chapters: list[str],
     lines += ["| student | " + " | ".join(map(escape_md, chapters)) + " |",
               "|---" * (len(chapters) + 1) + "|"]
     for student in students:
-        cells = [scores.get((student, chapter), "-") for chapter in chapters]
+        cells = [scores.get((student, chapter), NOT_GRADED if f"{student}/{chapter}" in keys else "-")
+                 for chapter in chapters]
         lines.append(f"| {escape_md(student)} | " + " | ".join(map(escape_md, cells)) + " |")
-    flagged = [(_label(s.key), reason) for s in found if (reason := flag(course, s))]
+    flagged = [(_label(s.key), reason) for s in found if (reason := flag(course, s, failed))]
+    flagged += [(_label(key), f"{escape_md(why)}; regraded by this run") for key, why in (elsewhere or {}).items()]
+    flagged += [(_label(key), "marked late in the LMS download (its own late policy applies there)")
+                for key in marked_late if key in keys]
     flagged += _quarantine_flags(course)
     flagged += _limit_flags(course, found)
     flagged += [(_label(s.key), "graded without sandbox") for s in unsandboxed]

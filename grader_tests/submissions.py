@@ -13,13 +13,11 @@ whose name is not a valid id (``grader_tests.student_ids``) is refused: never
 graded and left where it is, unless nbgrader cannot be told to skip it (a
 comma or a newline in the name), when it is quarantined too.
 
-The fingerprint of a submission is a hash of its folder's regular files. The
-fingerprint each submission had when it was last graded is kept in
-grading_state.json at the course root, outside every folder a student kernel
-can write, with the submissions whose grade came from a run without the
-sandbox (they stay flagged, and the next sandboxed run regrades them) and
-what was quarantined from each submission (flagged until the student submits
-again, cleanly).
+The fingerprint of a submission is a hash of its folder's regular files.
+grading_state.json, at the course root outside every folder a student kernel
+can write, keeps the fingerprint each submission had when last seen, what was
+quarantined from each submission (flagged until the student submits again,
+cleanly), and what ``grader_tests.regrade`` records of each grade.
 """
 from __future__ import annotations
 
@@ -221,10 +219,10 @@ def intake(course: Path) -> Intake:
                 _move(submitted / path, run, path)
             moved[key] = items
     finally:  # what was moved stays flagged, even if a later move failed
-        state = _state(course)
+        state = load_state(course)
         state["quarantined"].update({key: {"folder": done.folder, "moved": items}
                                      for key, items in moved.items() if key not in done.refused})
-        _save(course, state)
+        save_state(course, state)
     return done
 
 
@@ -265,37 +263,26 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _state(course: Path) -> dict:
+def load_state(course: Path) -> dict:
+    """grading_state.json: "fingerprints" (of each submission when last seen),
+    "quarantined" and "limits" (kept here), "graded" and "failed"
+    (``grader_tests.regrade``)."""
     try:
         state = json.loads((course / STATE_FILE).read_text())
     except (OSError, ValueError):
         state = {}
-    return {"fingerprints": state.get("fingerprints", {}), "unsandboxed": state.get("unsandboxed", []),
-            "quarantined": state.get("quarantined", {}), "limits": state.get("limits", {})}
+    return {part: state.get(part, {}) for part in ("fingerprints", "quarantined", "limits", "graded", "failed")}
 
 
-def _save(course: Path, state: dict) -> None:
-    (course / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True))
+def save_state(course: Path, state: dict) -> None:
+    written = course / (STATE_FILE + ".tmp")
+    written.write_text(json.dumps(state, indent=1, sort_keys=True))
+    os.replace(written, course / STATE_FILE)  # a crash mid-write leaves the last state whole
 
 
 def fingerprints(course: Path, found: list[Submission]) -> dict[str, str]:
     """Taken once, before grading: what is remembered is what was graded."""
     return {s.key: fingerprint(s.folder(course)) for s in found}
-
-
-def pending(course: Path, found: list[Submission], prints: dict[str, str],
-            sandboxed: bool) -> list[Submission]:
-    """The new or changed submissions and, in a sandboxed run, those last
-    graded without the sandbox."""
-    state = _state(course)
-    regrade = set(state["unsandboxed"]) if sandboxed else set()
-    # A submission that failed (say, corrupt) is not retried until it changes.
-    return [s for s in found if state["fingerprints"].get(s.key) != prints[s.key] or s.key in regrade]
-
-
-def graded_unsandboxed(course: Path) -> set[str]:
-    """Keys of the submissions whose current grade was given without the sandbox."""
-    return set(_state(course)["unsandboxed"])
 
 
 def clear_previous(course: Path, todo: list[Submission]) -> None:
@@ -304,32 +291,29 @@ def clear_previous(course: Path, todo: list[Submission]) -> None:
         shutil.rmtree(submission.folder(course, "autograded"), ignore_errors=True)
 
 
-def remember(course: Path, prints: dict[str, str], graded: list[Submission], sandboxed: bool,
-             quarantined_now: Collection[str] = (), limits_hit: dict[str, list[str]] | None = None) -> None:
-    """Keep what was graded. A quarantine flag (its key is a submission's or
-    a whole student folder's) is dropped once the student has submitted again
-    and intake found nothing to quarantine. ``limits_hit`` holds the sandbox
-    limits each submission executed in this run ran into."""
-    state = _state(course)
+def remember(course: Path, prints: dict[str, str], quarantined_now: Collection[str] = (),
+             limits_hit: dict[str, list[str]] | None = None) -> None:
+    """Keep what this run saw. A quarantine flag (its key is a submission's
+    or a whole student folder's) is dropped once the student has submitted
+    again and intake found nothing to quarantine. ``limits_hit`` holds the
+    sandbox limits each submission executed in this run ran into."""
+    state = load_state(course)
     changed = {key for key, print_ in prints.items() if state["fingerprints"].get(key) != print_}
     resubmitted = changed | {key.split("/")[0] for key in changed}
     state["quarantined"] = {key: flag for key, flag in state["quarantined"].items()
                             if key in quarantined_now or key not in resubmitted}
     state["fingerprints"].update(prints)
-    keys = {s.key for s in graded}
-    unsandboxed = set(state["unsandboxed"]) - keys if sandboxed else set(state["unsandboxed"]) | keys
-    state["unsandboxed"] = sorted(unsandboxed)
     state["limits"] = {key: hits for key, hits in {**state["limits"], **(limits_hit or {})}.items() if hits}
-    _save(course, state)
+    save_state(course, state)
 
 
 def limits_hit(course: Path) -> dict[str, list[str]]:
     """The sandbox limits each submission's latest grading ran into."""
-    return _state(course)["limits"]
+    return load_state(course)["limits"]
 
 
 def quarantined(course: Path) -> dict[str, dict]:
     """What intake moved out of each submission (or whole student folder) and
     still flags: key -> {"folder": quarantine folder, "moved": [[path, why]]},
     paths relative to submitted/."""
-    return _state(course)["quarantined"]
+    return load_state(course)["quarantined"]

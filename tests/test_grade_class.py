@@ -217,14 +217,22 @@ def test_progress_shows_one_line_per_submission(graded):
     assert "15 of 18 executed; 3 could not run (see the report)" in first
 
 
-def test_second_run_grades_only_new_work_and_keeps_the_rest(graded):
+# The submissions nbgrader cannot grade: never remembered as graded, so every run retries them.
+FAILING = ("corrupt", "empty", "wrong_name")
+RETRIED = f"{len(FAILING)} failed last time, retried"
+
+
+def test_second_run_grades_only_new_work_and_retries_failures(graded):
     course, _ = graded
     before = scores(course)
     sim.submit_file(course, "late", CHAPTER, nb=sim.correct(CHAPTER))
     second = grade(course, CHAPTER)
-    assert "19 submissions, 1 to grade" in second
-    assert second.count("[1/1] late/") == 1
+    assert f"19 submissions, {1 + len(FAILING)} to grade (" in second
+    assert "1 new" in second and RETRIED in second
+    assert second.count(f"[1/{1 + len(FAILING)}] late/") == 1
     assert scores(course) == {**before, "late": TOTAL}
+    for student in FAILING:
+        assert "not graded; the next run tries again" in report_line(course, student)
 
 
 def without_bwrap() -> dict:
@@ -251,7 +259,7 @@ def test_allow_unsandboxed_grades_and_the_report_says_so(graded):
                            "--allow-unsandboxed"],
                           cwd=course, env=without_bwrap(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "1 to grade" in done.stdout
+    assert f"{1 + len(FAILING)} to grade" in done.stdout
     assert scores(course) == {**before, "unsandboxed": TOTAL}
     report = (course / "grading_report.md").read_text()
     assert "**Graded WITHOUT the sandbox: 1 of 20 submissions** (bubblewrap (bwrap) is not installed" in report
@@ -266,11 +274,12 @@ def test_the_next_sandboxed_run_regrades_what_was_graded_without_it(graded):
         pytest.skip("needs the --allow-unsandboxed run before it")
     before = scores(course)
     output = grade(course, CHAPTER)
-    assert "1 to grade" in output and "[1/1] unsandboxed/" in output
+    assert f"{1 + len(FAILING)} to grade (" in output and "1 last graded without the sandbox" in output
+    assert f"[1/{1 + len(FAILING)}] unsandboxed/" in output
     assert report_line(course, "unsandboxed") == ""
     assert "WITHOUT the sandbox" not in (course / "grading_report.md").read_text()
     assert scores(course) == before
-    assert "0 to grade" in grade(course, CHAPTER)
+    assert f"{len(FAILING)} to grade ({RETRIED})" in grade(course, CHAPTER)
 
 
 def test_every_graded_submission_gets_its_feedback_page(graded):

@@ -226,15 +226,15 @@ def test_quarantine_flags_persist_until_a_clean_resubmission(course):
     taken = intake(course)
     found = collected(course, [CH])
     prints = submissions.fingerprints(course, found)
-    submissions.remember(course, prints, graded=found, sandboxed=True, quarantined_now=taken.moved)
+    submissions.remember(course, prints, quarantined_now=taken.moved)
     # Next run, nothing new: still flagged.
     again = intake(course)
-    submissions.remember(course, prints, graded=[], sandboxed=True, quarantined_now=again.moved)
+    submissions.remember(course, prints, quarantined_now=again.moved)
     assert f"mallory/{CH}" in submissions.quarantined(course)
     # A new, clean notebook: the flag goes.
     put(course / "submitted" / "mallory" / CH / f"{CH}.ipynb", b'{"mallory": 2}')
     third = intake(course)
-    submissions.remember(course, submissions.fingerprints(course, found), graded=found, sandboxed=True,
+    submissions.remember(course, submissions.fingerprints(course, found),
                          quarantined_now=third.moved)
     assert submissions.quarantined(course) == {}
 
@@ -242,12 +242,12 @@ def test_quarantine_flags_persist_until_a_clean_resubmission(course):
 def test_a_new_submission_with_a_link_again_stays_flagged(course):
     attack(course)
     found = collected(course, [CH])
-    submissions.remember(course, submissions.fingerprints(course, found), graded=found, sandboxed=True,
+    submissions.remember(course, submissions.fingerprints(course, found),
                          quarantined_now=intake(course).moved)
     folder = course / "submitted" / "mallory" / CH
     os.symlink(course / "instructor.key", folder / "again")
     taken = intake(course)
-    submissions.remember(course, submissions.fingerprints(course, found), graded=found, sandboxed=True,
+    submissions.remember(course, submissions.fingerprints(course, found),
                          quarantined_now=taken.moved)
     assert moved_paths(course) == {f"mallory/{CH}/again"}
     assert len(list((course / "quarantine").iterdir())) == 2  # one folder per run, nothing overwritten
