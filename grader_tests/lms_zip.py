@@ -11,11 +11,13 @@ anywhere in the zip::
       alice/01_nonlinearity.ipynb
       section_b/bob/01_nonlinearity.ipynb
 
-For an LMS that names files instead of folders, pass another expression with
-the groups ``student_id`` and ``file_id`` (and optionally ``timestamp``); it
-is matched against the whole path, so start it with ``.*/``. Of two
-notebooks of one student and file, the one with the newer timestamp wins (a
-resubmission).
+A download from Canvas, Moodle or Blackboard is read as that LMS names its
+files (``grader_tests.lms_presets``: its ids, names, late markers and
+resubmissions). For another layout, pass an expression with the groups
+``student_id`` and ``file_id`` (and optionally ``timestamp``); it is matched
+against the whole path, so start it with ``.*/``. Of two notebooks of one
+student and file, the later one wins (a resubmission): by timestamp, or by
+the LMS's resubmission number.
 
 Everything is decided from the zip's central directory before a byte is
 extracted, and only notebooks are extracted, each to
@@ -53,10 +55,11 @@ import tempfile
 import zipfile
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from grader_tests.lms_presets import PRESETS, Entry, Preset, unreadable_time
 from grader_tests.student_ids import ALLOWED, problem
 
 # The student is the folder that holds the notebook, anywhere below the zip.
@@ -89,6 +92,8 @@ class Collected:
     notebooks: int
     warnings: list[str]  # every line for the report, the flagged students' included
     flagged: dict[str, str] = field(default_factory=dict)  # student ID as in the zip -> reason
+    # student ID -> what the LMS said of the collected notebook (id, name, late)
+    students: dict[str, Entry] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (f"{self.chapter}: {self.notebooks} notebooks collected from {self.archive.name}"
@@ -98,11 +103,22 @@ class Collected:
 
 @dataclass
 class _Notebook:
-    """A notebook in the zip and where it goes."""
+    """A notebook in the zip and what its path says."""
     info: zipfile.ZipInfo
-    student: str
-    file: str
-    timestamp: datetime | None
+    entry: Entry
+
+    @property
+    def student(self) -> str:
+        return self.entry.student
+
+    @property
+    def file(self) -> str:
+        return self.entry.file
+
+    @property
+    def order(self) -> tuple:
+        """Later submissions sort higher: by time, then by the LMS's resubmission number."""
+        return (self.entry.timestamp or datetime.min, self.entry.version)
 
 
 class _Findings:
@@ -136,17 +152,18 @@ def parse_option(value: str, chapters: list[str]) -> tuple[str, Path]:
 
 
 def collect(course: Path, chapter: str, archive: Path, regexp: str = DEFAULT_REGEXP, *,
-            limits: Limits = Limits()) -> Collected:
+            lms: str | None = None, limits: Limits = Limits()) -> Collected:
     """Collect the notebooks of the zip into submitted/ (see the module
-    docstring); raises ZipError, leaving submitted/ as it was, if the zip as
-    a whole cannot be collected."""
-    pattern = _compile(regexp)
+    docstring), read as the LMS ``lms`` names them (``grader_tests.lms_presets``)
+    or with ``regexp``; raises ZipError, leaving submitted/ as it was, if the
+    zip as a whole cannot be collected."""
+    preset = PRESETS[lms] if lms else _compile(regexp)
     found = _Findings()
     prefix = f"{course}/downloaded/{chapter}/extracted/{Path(archive.name).stem}/"
     with _open(archive, limits) as download:
         matched = [notebook for info in download.infolist()
-                   if (notebook := _match(info, prefix, pattern, chapter, limits, found))]
-        chosen = _one_per_file(matched, found)
+                   if (notebook := _match(info, prefix, preset, chapter, limits, found))]
+        chosen = _one_per_file(_apart(matched, found), found)
         total = sum(notebook.info.file_size for notebook in chosen)
         if total > limits.total_bytes:
             raise ZipError(f"{archive.name} is refused: its notebooks hold {total} bytes "
@@ -161,17 +178,29 @@ def collect(course: Path, chapter: str, archive: Path, regexp: str = DEFAULT_REG
                                f"matched and extracted ({len(matched)} matched)"
                                + "".join(f"\n  {line}" for line in found.lines()[:10]))
             _replace_submitted(course, chapter, Path(staging), extracted)
-    return Collected(chapter, archive, len(extracted), found.lines(), found.flagged())
+    return Collected(chapter, archive, len(extracted), found.lines(), found.flagged(),
+                     {notebook.student: notebook.entry for notebook in extracted})
 
 
-def _compile(regexp: str) -> re.Pattern:
+def _from_groups(match: re.Match) -> Entry:
+    """What a path says, read with the groups of --zip-regexp."""
+    student = match["student_id"] or ""
+    entry = Entry(student=student, file=os.path.splitext(match["file_id"] or "")[0] + ".ipynb",
+                  lms_id=student, name=student)
+    try:
+        return replace(entry, timestamp=_timestamp(match))
+    except (ValueError, OverflowError) as error:
+        return replace(entry, problem=unreadable_time(error))
+
+
+def _compile(regexp: str) -> Preset:
     try:
         pattern = re.compile(regexp)
     except re.error as error:
         raise ZipError(f"--zip-regexp is not a regular expression: {error}") from None
     if not {"student_id", "file_id"} <= pattern.groupindex.keys():
         raise ZipError("--zip-regexp needs the groups (?P<student_id>...) and (?P<file_id>...)")
-    return pattern
+    return Preset("--zip-regexp", pattern, _from_groups)
 
 
 def _open(archive: Path, limits: Limits) -> zipfile.ZipFile:
@@ -193,7 +222,7 @@ def _unsafe(name: str) -> bool:
             or "\\" in name or "\0" in name or any(part in ("", ".", "..") for part in parts))
 
 
-def _match(info: zipfile.ZipInfo, prefix: str, pattern: re.Pattern, chapter: str,
+def _match(info: zipfile.ZipInfo, prefix: str, preset: Preset, chapter: str,
            limits: Limits, found: _Findings) -> _Notebook | None:
     """The notebook an entry of the zip is, or None (with the reason in found)."""
     name = info.filename
@@ -203,44 +232,38 @@ def _match(info: zipfile.ZipInfo, prefix: str, pattern: re.Pattern, chapter: str
     path = PurePosixPath(name)
     if name.endswith("/") or path.suffix != ".ipynb":
         if path.suffix.lower() in ARCHIVE_SUFFIXES:
-            _flag_nested_archive(name, prefix, pattern, found)
+            _flag_nested_archive(name, prefix, preset, found)
         return None
-    match = pattern.match(prefix + name)
+    match = preset.pattern.match(prefix + name)
     if not match:
         found.skipped.append(f"Skipped submission with no match information provided: {name!r}")
         return None
-    student = match["student_id"] or ""
-    if reason := problem(student):
-        found.flag(student, f"{reason} ({name!r} not collected)")
+    entry = preset.read(match)
+    if reason := problem(entry.student):
+        found.flag(entry.student, f"{reason} ({name!r} not collected)")
         return None
-    try:
-        timestamp = _timestamp(match)
-        reason = _file_problem(match["file_id"]) or _entry_problem(info, limits)
-    except (ValueError, OverflowError) as error:
-        reason = f"unreadable timestamp ({error})"
-    if reason:
-        found.flag(student, f"{name!r} refused: {reason}")
+    if reason := entry.problem or _file_problem(entry.file) or _entry_problem(info, limits):
+        found.flag(entry.student, f"{name!r} refused: {reason}")
         return None
-    file = os.path.splitext(match["file_id"])[0] + ".ipynb"
-    if file != f"{chapter}.ipynb":
-        found.skipped.append(f"Invalid submission notebook name {file!r}")
-    return _Notebook(info, student, file, timestamp)
+    if entry.file != f"{chapter}.ipynb":
+        found.skipped.append(f"Invalid submission notebook name {entry.file!r}")
+    return _Notebook(info, entry)
 
 
-def _flag_nested_archive(name: str, prefix: str, pattern: re.Pattern, found: _Findings) -> None:
+def _flag_nested_archive(name: str, prefix: str, preset: Preset, found: _Findings) -> None:
     """Flag the student the archive would belong to were it their notebook."""
-    match = pattern.match(prefix + str(PurePosixPath(name).with_suffix(".ipynb")))
-    student = match["student_id"] if match else None
+    match = preset.pattern.match(prefix + str(PurePosixPath(name).with_suffix(".ipynb")))
+    student = preset.read(match).student if match else None
     if student and not problem(student):
         found.flag(student, f"nested archive {name!r} not opened")
     else:
         found.skipped.append(f"Nested archive not opened: {name!r}")
 
 
-def _file_problem(file_id: str | None) -> str | None:
+def _file_problem(file: str) -> str | None:
     # The file name becomes a path: the character set of IDs keeps it one plain name.
-    if not file_id or not ALLOWED.fullmatch(file_id):
-        return f"file name {file_id!r} is not a plain name"
+    if not ALLOWED.fullmatch(file):
+        return f"file name {file!r} is not a plain name"
     return None
 
 
@@ -267,18 +290,35 @@ def _timestamp(match: re.Match) -> datetime | None:
     return parse_utc(text)
 
 
+def _apart(notebooks: list[_Notebook], found: _Findings) -> list[_Notebook]:
+    """Two people the LMS tells apart (by its own ids) but whose student ids
+    are the same (two Moodle participants of one name) are collected under
+    their name and LMS id, and the report says so."""
+    lms_ids: dict[str, set[str]] = defaultdict(set)
+    for notebook in notebooks:
+        lms_ids[notebook.student].add(notebook.entry.lms_id)
+    for notebook in notebooks:
+        if len(lms_ids[notebook.student]) > 1:
+            apart = f"{notebook.student}_{notebook.entry.lms_id}"
+            found.skipped.append(f"{notebook.student!r} names {len(lms_ids[notebook.student])} students "
+                                 f"in the LMS: {notebook.info.filename!r} collected as {apart!r}")
+            notebook.entry = replace(notebook.entry, student=apart)
+    return notebooks
+
+
 def _one_per_file(notebooks: list[_Notebook], found: _Findings) -> list[_Notebook]:
-    """The newest notebook of each student and file; none where two are not
-    ordered by their timestamps."""
+    """The latest notebook of each student and file; none where two are not
+    ordered by their timestamps (or, without times, by the LMS's resubmission
+    numbers)."""
     by_file: dict[tuple[str, str], list[_Notebook]] = defaultdict(list)
     for notebook in notebooks:
         by_file[notebook.student, notebook.file].append(notebook)
     chosen = []
     for (student, file), candidates in by_file.items():
-        stamps = [c.timestamp for c in candidates]
-        newest = max(stamps) if None not in stamps else None
-        if len(candidates) == 1 or (newest and stamps.count(newest) == 1):
-            chosen.append(candidates[stamps.index(newest)] if newest else candidates[0])
+        timed = {c.entry.timestamp is not None for c in candidates}
+        orders = [c.order for c in candidates]
+        if len(candidates) == 1 or (len(timed) == 1 and orders.count(max(orders)) == 1):
+            chosen.append(candidates[orders.index(max(orders))])
         else:
             names = ", ".join(repr(c.info.filename) for c in candidates)
             found.flag(student, f"conflicting submissions of {file}, none collected: {names}")
@@ -323,6 +363,6 @@ def _replace_submitted(course: Path, chapter: str, staging: Path, notebooks: lis
         shutil.rmtree(folder, ignore_errors=True)
         folder.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(staging / student, folder)
-        stamps = [n.timestamp for n in theirs if n.timestamp]
+        stamps = [n.entry.timestamp for n in theirs if n.entry.timestamp]
         if stamps:  # what nbgrader's collect writes, for late submissions
             (folder / "timestamp.txt").write_text(max(stamps).isoformat(" "))

@@ -21,7 +21,8 @@ import pytest
 
 import simulated_class as sim
 from grader_tests import lms_zip
-from test_grade_class import CHAPTER, ROOT, TOTAL, grade, scores
+from dlcourse.release import nbgrader_env
+from test_grade_class import CHAPTER, LIMITS, ROOT, TOTAL, grade, scores
 
 NOTEBOOK = f"{CHAPTER}.ipynb"
 
@@ -302,12 +303,19 @@ def first_download(course, tmp_path_factory):
         "dave/homework1.ipynb": sim.correct(CHAPTER),  # renamed by the student
         "readme.ipynb": sim.correct(CHAPTER),  # in no student's folder
     })
-    return grade(course, "--zip", f"{CHAPTER}={archive}")
+    return subprocess.run([sys.executable, "-m", "grader_tests.grade_class", *LIMITS, "--zip",
+                           f"{CHAPTER}={archive}"], cwd=course, env=nbgrader_env(), capture_output=True, text=True)
 
 
 def test_zip_is_collected_and_graded(course, first_download):
-    assert f"{CHAPTER}: 3 notebooks collected from first.zip" in first_download
+    assert f"{CHAPTER}: 3 notebooks collected from first.zip" in first_download.stdout
     assert scores(course) == {"alice": TOTAL, "bob": 0.0, "dave": 0.0}
+
+
+def test_a_download_that_left_files_out_exits_non_zero_with_the_list(first_download):
+    assert first_download.returncode == 1
+    assert "left 2 files out or flagged them" in first_download.stderr
+    assert "readme.ipynb" in first_download.stderr and "homework1.ipynb" in first_download.stderr
 
 
 def test_report_names_what_could_not_be_collected(course, first_download):
@@ -323,7 +331,7 @@ def test_second_download_regrades_only_the_changed_notebook(course, first_downlo
         f"section_b/bob/{NOTEBOOK}": sim.correct(CHAPTER),
     })
     output = grade(course, "--zip", f"{CHAPTER}={archive}")
-    assert "3 submissions, 1 to grade" in output
+    assert "3 submissions, 2 to grade (1 resubmitted, 1 failed last time, retried)" in output
     assert scores(course) == {"alice": TOTAL, "bob": TOTAL, "dave": 0.0}
 
 
