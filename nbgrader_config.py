@@ -49,13 +49,10 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
-# nbconvert's page without its second parse, with student HTML sanitized and a
-# Content-Security-Policy; its math is typeset by the MathJax hard-linked
-# beside every page (grader_tests/feedback.py).
+# nbconvert's page without its second parse, with student HTML sanitized, a
+# Content-Security-Policy that lets no script run, and its math written as
+# MathML (grader_tests/feedback.py).
 c.GenerateFeedback.exporter_class = "grader_tests.feedback.FeedbackExporter"
-from grader_tests.feedback import VENDOR_MODULES, writer_files  # noqa: E402
-c.GenerateFeedback.FilesWriter.relpath = str(VENDOR_MODULES)
-c.GenerateFeedback.FilesWriter.files = writer_files()
 
 # Grading from several machines into one gradebook: give every machine's
 # nbgrader_config.py the same PostgreSQL database (driver psycopg2-binary,

@@ -10,21 +10,13 @@ top of nbgrader's feedback template ``FeedbackExporter``
   show: the template renders PNG, JPEG and SVG outputs as
   ``<img src="data:image/...">``, and an SVG shown as an image never runs
   its scripts (with ``skip_svg_encoding`` set, inline SVG is stripped instead);
-* opens the page's ``<head>`` with a Content-Security-Policy that lets only
-  one inline script run, the one below that loads MathJax (allowed by its
-  sha256 hash), and, through 'strict-dynamic', the scripts MathJax itself
-  loads. A file URL cannot be allowed by path ('self', which Chromium
-  matches to any file URL, and ``file:`` would admit any script on the disk,
-  a student's submission folder included), and Chromium checks no file's
-  hash (an ``integrity`` attribute needs CORS), so the trusted loader is
-  inline. Nothing is fetched from the network, and a ``<base>`` cannot
-  redirect MathJax's own loads ('base-uri none');
-* typesets math offline with the MathJax 3 that ``make book`` installs from
-  the npm registry (book/vendor): nbgrader_config.py has the feedback writer
-  hard-link ``MATHJAX_FILES`` next to every page, which loads them by
-  relative URL, so a page works opened from disk or downloaded with its
-  folder. MathJax's own ``ui/safe`` extension filters the links, styles and
-  classes a student's TeX could ask for (``\\href``, ``\\style``...);
+* opens the page's ``<head>`` with a Content-Security-Policy that lets no
+  script run and nothing load from the network (``base-uri none``);
+* writes the math of markdown cells as MathML (``grader_tests.feedback_math``),
+  which the browser draws, so the page needs no script and no file beside
+  it, and shows its formulas wherever it is opened: from the course's
+  feedback/ folder, or fetched by the student from nbgrader's exchange,
+  which copies the page alone;
 * opens with a table of the test cells' verdicts, shows each failed test's
   verdict wrapped above its outputs and folds those outputs away
   (``grader_tests.feedback_verdicts``);
@@ -46,21 +38,21 @@ rest in the parsed page and in headless Chromium.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
+import os
 import re
-from pathlib import Path
+from html import escape
 
 import nh3
 from jinja2 import DictLoader, pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.markdown_mistune import MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from pygments.token import STANDARD_TYPES
 from traitlets import default
 
 from grader_tests import feedback_verdicts
+from grader_tests.feedback_math import MATHML_ATTRIBUTES, MATHML_TAGS, MathMLRenderer, keep_attribute
 
 # nbconvert's wording, so a page reads the same whichever exporter wrote it.
 MISSING_ALT = "No description has been provided for this image"
@@ -79,10 +71,14 @@ ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
 ATTRIBUTES["*"] = {"class"}
 for heading in ("h1", "h2", "h3", "h4", "h5", "h6"):
     ATTRIBUTES[heading] = {"id"}
+ATTRIBUTES.update({tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS})
+TAGS = nh3.ALLOWED_TAGS | MATHML_TAGS
 URL_BLANKS = re.compile(r"[\x00-\x20]")  # browsers ignore these inside a scheme
 
 
 def _keep(tag: str, attribute: str, value: str) -> str | None:
+    if tag in MATHML_TAGS:
+        return value if keep_attribute(attribute, value) else None
     if attribute == "class":
         kept = [c for c in value.split() if c in PYGMENTS_CLASSES or NBCONVERT_CLASS.match(c)]
         return " ".join(kept) or None
@@ -92,38 +88,19 @@ def _keep(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize(html: str) -> str:
-    """Student HTML with nothing left that runs, styles or positions."""
-    return nh3.clean(str(html), attributes=ATTRIBUTES, attribute_filter=_keep,
+def sanitize(html: str, math: bool = False) -> str:
+    """Student HTML with nothing left that runs, styles or positions; with
+    ``math``, the MathML of a markdown cell's formulas is kept."""
+    return nh3.clean(str(html), tags=TAGS if math else nh3.ALLOWED_TAGS, attributes=ATTRIBUTES,
+                     attribute_filter=_keep,
                      url_schemes=nh3.ALLOWED_URL_SCHEMES | {"data"}, link_rel=None)
 
 
-# --- MathJax, served next to each page -------------------------------------
-VENDOR_MODULES = Path(__file__).resolve().parent.parent / "book" / "vendor" / "node_modules"
-# Every TeX extension in one file, drawing math as SVG, which needs no font
-# files: three files per page folder to link (and for the writer to log).
-MATHJAX = "mathjax/es5/tex-svg-full.js"
-# Relative to VENDOR_MODULES and to the page's folder.
-MATHJAX_FILES = ("mathjax/LICENSE", MATHJAX, "mathjax/es5/ui/safe.js")
-MATHJAX_CONFIG = {
-    # nbconvert's settings (its template configures MathJax 2), in MathJax 3.
-    "tex": {"inlineMath": [["$", "$"], ["\\(", "\\)"]],
-            "displayMath": [["$$", "$$"], ["\\[", "\\]"]],
-            "processEscapes": True, "processEnvironments": True, "tags": "ams"},
-    "loader": {"load": ["ui/safe"]},
-}
-MATHJAX_LOADER = (
-    f"window.MathJax = {json.dumps(MATHJAX_CONFIG)};\n"
-    "const mathjax = document.createElement('script');\n"
-    f"mathjax.src = {json.dumps(MATHJAX)};\n"
-    "document.head.appendChild(mathjax);"
-)
-LOADER_HASH = base64.b64encode(hashlib.sha256(MATHJAX_LOADER.encode()).digest()).decode()
 CSP = "; ".join([
     "default-src 'none'",
-    f"script-src 'sha256-{LOADER_HASH}' 'strict-dynamic'",
-    # nbconvert's page and MathJax's output are styled inline; students'
-    # styles are gone before this, in sanitize.
+    "script-src 'none'",  # the math is MathML, drawn by the browser
+    # nbconvert's page is styled inline; students' styles are gone before
+    # this, in sanitize.
     "style-src 'unsafe-inline'",
     "img-src 'self' file: data:",
     "base-uri 'none'",
@@ -138,8 +115,7 @@ FRAME_CSS = """
 # <meta charset> stays in the page's first kilobyte and FRAME_CSS comes after
 # nbconvert's.
 HEAD_START = f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-HEAD_END = (f"<script>{MATHJAX_LOADER}</script>\n<style>{FRAME_CSS}{feedback_verdicts.CSS}</style>\n"
-            "</head>")
+HEAD_END = f"<style>{FRAME_CSS}{feedback_verdicts.CSS}</style>\n</head>"
 
 PAGE = """{%- extends 'index.html.j2' -%}
 {%- block header -%}
@@ -161,17 +137,22 @@ PAGE = """{%- extends 'index.html.j2' -%}
 {%- endif -%}
 {%- endmacro -%}
 """
-# nbconvert's macro of this name loads MathJax 2 from a CDN; HEAD_END loads ours.
+# nbconvert's macro of this name loads MathJax 2 from a CDN; the math is MathML.
 NO_MATHJAX_MACRO = "{%- macro mathjax(url=None) -%}{%- endmacro -%}"
 
 
-class FeedbackExporter(HTMLExporter):
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        if not (VENDOR_MODULES / MATHJAX).is_file():
-            self.log.warning("%s is missing: feedback pages will show math as TeX "
-                             "(`make book` installs MathJax)", VENDOR_MODULES / MATHJAX)
+# A sentence the grader puts above the verdicts of every page it writes
+# (grader_tests.watch: when the student's next submission will be graded).
+FEEDBACK_NOTE_VAR = "COURSE_FEEDBACK_NOTE"
+MAX_NOTE = 500
 
+
+def _grader_note() -> str:
+    note = os.environ.get(FEEDBACK_NOTE_VAR, "")[:MAX_NOTE]
+    return f'<p class="grader-note">{escape(note)}</p>' if note else ""
+
+
+class FeedbackExporter(HTMLExporter):
     @default("raw_template")
     def _page(self):
         return PAGE
@@ -191,8 +172,15 @@ class FeedbackExporter(HTMLExporter):
 
     @pass_context
     def markdown2html(self, context, source):
-        # Markdown cells, markdown outputs and grader comments.
-        return sanitize(super().markdown2html(context, source))
+        # Markdown cells, markdown outputs and grader comments, rendered as
+        # HTMLExporter.markdown2html does, with the math as MathML.
+        cell = context.get("cell", {})
+        renderer = MathMLRenderer(
+            escape=False, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text, exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options)
+        return sanitize(MarkdownWithMath(renderer=renderer).render(source), math=True)
 
     def from_notebook_node(self, nb, resources=None, **kw):
         # The filters HTMLExporter.from_notebook_node registers (nbconvert
@@ -215,7 +203,7 @@ class FeedbackExporter(HTMLExporter):
         nb, resources = super()._preprocess(nb, resources)
         nb, verdicts, in_order = feedback_verdicts.take_verdicts(nb)
         resources["feedback"].update(
-            summary=feedback_verdicts.summary_html(in_order),
+            summary=_grader_note() + feedback_verdicts.summary_html(in_order),
             verdict=lambda cell: feedback_verdicts.verdict_html(verdicts.get(id(cell))),
             folded=lambda cell: id(cell) in verdicts,
             folded_summary=feedback_verdicts.FOLDED_SUMMARY)
@@ -240,7 +228,3 @@ class CachedHighlight(Highlight2HTML):
             self._done[key] = super().__call__(source, language, {"magics_language": magics} if magics else None)
         return self._done[key]
 
-
-def writer_files() -> list[str]:
-    """FilesWriter.files for generate_feedback: MathJax beside every page."""
-    return [str(VENDOR_MODULES / name) for name in MATHJAX_FILES]
