@@ -54,6 +54,7 @@ from pathlib import Path
 from dlcourse.release import chapters as solution_chapters, nbgrader_env
 from grader_tests import (cgroups, events, gradebook, grading_log, lms_export, lms_zip, regrade, sandbox,
                           student_ids, submissions)
+from grader_tests.child_processes import die_with_parent
 from grader_tests.lms_presets import PRESETS
 from grader_tests.preprocessors import ALLOW_UNSANDBOXED_VAR
 from grader_tests.report import GRADES_FILE, defuse_csv, write_report
@@ -67,7 +68,7 @@ def run_worker(course: Path, steps: list[list[str]], env: dict, keep_fds: tuple[
     steps = [[*step, "--log-level=INFO"] for step in steps]
     process = subprocess.Popen([sys.executable, "-m", "grader_tests.worker", json.dumps(steps)],
                                cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, errors="replace", pass_fds=keep_fds)
+                               text=True, errors="replace", pass_fds=keep_fds, preexec_fn=die_with_parent)
     lines = [line[:MAX_LOG_LINE] for line in process.stderr]
     process.wait()
     return "".join(lines)
