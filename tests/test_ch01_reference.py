@@ -1,5 +1,6 @@
 """Chapter 1 references against independent oracles: central differences,
-closed forms from the standard library, and invariants."""
+closed forms from the standard library, the normal CDF by quadrature (no
+erf), and invariants."""
 from __future__ import annotations
 
 import math
@@ -22,6 +23,7 @@ def central_difference(f, x, h=1e-6):
 @pytest.mark.parametrize("name, grad, kwargs", [
     ("relu", "relu_grad", {}), ("sigmoid", "sigmoid_grad", {}), ("tanh", "tanh_grad", {}),
     ("leaky_relu", "leaky_relu_grad", {"alpha": 0.2}), ("elu", "elu_grad", {"alpha": 1.3}),
+    ("gelu", "gelu_grad", {}), ("silu", "silu_grad", {}),
 ])
 def test_derivatives_match_central_differences(name, grad, kwargs):
     f = lambda x: getattr(ref, name)(x, **kwargs)
@@ -61,6 +63,50 @@ def test_elu_does_not_overflow_for_large_inputs():
     with np.errstate(over="raise", invalid="raise"):
         assert np.array_equal(ref.elu(np.array([1e4]), 1.0), [1e4])
         assert np.allclose(ref.elu(np.array([-1e4]), 2.0), [-2.0])
+
+
+def normal_cdf_by_quadrature(x: float, points: int = 20001) -> float:
+    """Phi(x) = 1/2 + the integral of the standard normal density from 0 to x,
+    by Simpson's rule: an oracle that never calls erf."""
+    t = np.linspace(0.0, x, points)
+    density = np.exp(-t * t / 2) / math.sqrt(2 * math.pi)
+    simpson = density[0] + density[-1] + 4 * density[1:-1:2].sum() + 2 * density[2:-1:2].sum()
+    return 0.5 + x / (points - 1) / 3 * simpson
+
+
+def test_gelu_is_x_times_the_normal_cdf():
+    xs = np.linspace(-6.0, 6.0, 49)
+    assert np.allclose(ref.gelu(xs), [v * normal_cdf_by_quadrature(v) for v in xs], rtol=1e-10, atol=1e-14)
+    assert ref.gelu(np.array([1.96]))[0] == pytest.approx(1.96 * 0.9750021048517795, rel=1e-12)  # a normal table
+
+
+def test_gelu_and_silu_differ_from_their_mirror_images_by_x():
+    # Phi(x) + Phi(-x) = 1 and sigmoid(x) + sigmoid(-x) = 1, so f(x) - f(-x) = x for both.
+    for f in (ref.gelu, ref.silu):
+        assert np.allclose(f(X) - f(-X), X, rtol=1e-12, atol=1e-14)
+
+
+def test_silu_matches_closed_form():
+    xs = np.linspace(-30, 30, 121)
+    assert np.allclose(ref.silu(xs), [v / (1 + math.exp(-v)) for v in xs], rtol=1e-12, atol=0)
+
+
+def test_the_tanh_and_sigmoid_approximations_of_gelu_are_rejected():
+    """The docstring's numbers: the tanh approximation is off by up to 4.7e-4 (the
+    graded rtol is 1e-7), x * sigmoid(1.702 x) by up to 0.021 (chapter 1's page)."""
+    xs = np.linspace(-10.0, 10.0, 200001)
+    tanh_form = 0.5 * xs * (1 + np.tanh(math.sqrt(2 / math.pi) * (xs + 0.044715 * xs ** 3)))
+    assert 4.6e-4 < np.max(np.abs(ref.gelu(xs) - tanh_form)) < 4.8e-4
+    assert 0.020 < np.max(np.abs(ref.gelu(xs) - xs * ref.sigmoid(1.702 * xs))) < 0.021
+
+
+def test_gelu_and_silu_are_stable_without_warnings():
+    big = np.array([-1e4, -800.0, 800.0, 1e4])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        for f in (ref.gelu, ref.silu):
+            assert np.allclose(f(big), [0.0, 0.0, 800.0, 1e4], rtol=1e-15, atol=0)
+        for grad in (ref.gelu_grad, ref.silu_grad):
+            assert np.allclose(grad(big), [0.0, 0.0, 1.0, 1.0], rtol=1e-15, atol=0)
 
 
 def test_softmax_invariants():

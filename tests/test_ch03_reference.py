@@ -1,6 +1,7 @@
 """Chapter 3 references against independent oracles: closed forms written
 here with plain Python, central differences, likelihoods, and invariants
-(medians, shift invariance, Gibbs' inequality, the two-class softmax)."""
+(medians, shift invariance, Gibbs' inequality, the two-class softmax, class
+weights as repeated examples, the two-class hinge as the binary hinge)."""
 from __future__ import annotations
 
 import math
@@ -164,3 +165,130 @@ def test_cross_entropy_on_soft_targets_gradient_and_gibbs_inequality():
     entropy = -np.sum(targets * np.log(targets)) / 4
     assert loss >= entropy  # CE = H(T) + KL(T || softmax) >= H(T)
     assert math.isclose(ref.cross_entropy(np.log(targets), targets)[0], entropy, rel_tol=1e-12)  # KL = 0
+
+
+# ---- class weights, the Huber loss and the multiclass hinge loss
+
+def test_integer_class_weights_count_each_example_that_many_times():
+    """PyTorch's weighted mean divides by the labels' total weight: with weights
+    1, 2 and 3 it is the plain mean over a batch in which every example of class
+    c appears weight[c] times, and each row's gradient is the sum over its copies."""
+    z, y = rng.normal(scale=2.0, size=(7, 3)), rng.integers(0, 3, size=7)
+    y[:3] = [0, 1, 2]
+    weight = np.array([1.0, 2.0, 3.0])
+    copies = np.repeat(np.arange(7), weight[y].astype(int))
+    loss, grad = ref.softmax_cross_entropy(z, y, weight)
+    plain_loss, plain_grad = ref.softmax_cross_entropy(z[copies], y[copies])
+    summed = np.zeros_like(z)
+    np.add.at(summed, copies, plain_grad)
+    assert math.isclose(loss, plain_loss, rel_tol=1e-12) and close(grad, summed)
+
+
+def test_weighted_cross_entropy_closed_form_gradient_and_scale():
+    z, y = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
+    weight = rng.uniform(0.1, 2.0, size=4)
+    rows = z.tolist()
+    expected = (sum(weight[k] * (math.log(sum(math.exp(v) for v in row)) - row[k]) for row, k in zip(rows, y))
+                / sum(weight[k] for k in y))
+    loss, grad = ref.softmax_cross_entropy(z, y, weight)
+    assert math.isclose(loss, expected, rel_tol=1e-12)
+    assert close(grad, oracle_gradient(lambda v: ref.softmax_cross_entropy(v, y, weight)[0], z))
+    # Only the ratios of the weights matter; equal weights give the plain mean.
+    scaled_loss, scaled_grad = ref.softmax_cross_entropy(z, y, 7.5 * weight)
+    assert math.isclose(scaled_loss, loss, rel_tol=1e-12) and np.allclose(scaled_grad, grad, rtol=1e-12, atol=0)
+    (equal_loss, equal_grad), (plain_loss, plain_grad) = (ref.softmax_cross_entropy(z, y, np.full(4, 0.3)),
+                                                          ref.softmax_cross_entropy(z, y))
+    assert math.isclose(equal_loss, plain_loss, rel_tol=1e-12) and np.allclose(equal_grad, plain_grad, rtol=1e-12)
+    with no_warnings():
+        big = ref.softmax_cross_entropy(np.array([[1000.0, 0.0, -1000.0]]), np.array([2]), np.array([1.0, 1.0, 4.0]))
+    assert math.isclose(big[0], 2000.0, rel_tol=1e-12)
+
+
+def huber_by_hand(r: float, delta: float) -> float:
+    return 0.5 * r * r if abs(r) <= delta else delta * (abs(r) - delta / 2)
+
+
+@pytest.mark.parametrize("delta", [0.3, 1.0, 2.5])
+def test_huber_closed_form_and_central_differences(delta):
+    pred, target = rng.normal(scale=2.0, size=(3, 4)), rng.normal(size=(3, 4))
+    pairs = list(zip(pred.ravel().tolist(), target.ravel().tolist()))
+    loss, grad = ref.huber_loss(pred, target, delta)
+    assert math.isclose(loss, sum(huber_by_hand(p - t, delta) for p, t in pairs) / 12, rel_tol=1e-12)
+    assert grad.shape == (3, 4) and grad.dtype == np.float64
+    assert close(grad, oracle_gradient(lambda v: ref.huber_loss(v, target, delta)[0], pred))
+    if delta == 1.0:
+        loss_default, grad_default = ref.huber_loss(pred, target)
+        assert loss_default == loss and np.array_equal(grad_default, grad)
+
+
+def test_huber_pieces_meet_with_equal_values_and_slopes():
+    delta, zero = 1.7, np.zeros(1)
+    for edge in (-delta, delta):
+        inside, outside = (ref.huber_loss(np.array([edge * (1 + s)]), zero, delta) for s in (-1e-9, 1e-9))
+        assert math.isclose(inside[0], outside[0], rel_tol=1e-8)
+        assert math.isclose(inside[1][0], outside[1][0], rel_tol=1e-8)
+
+
+def test_huber_is_half_the_mse_inside_and_mae_like_outside():
+    """A huge delta leaves every residual in the quadratic zone: half of MSE. A tiny
+    one leaves all in the linear zone: delta * (MAE - delta / 2)."""
+    pred, target = rng.normal(size=8), rng.normal(size=8)
+    loss, grad = ref.huber_loss(pred, target, 1e6)
+    mse_loss, mse_grad = ref.mse(pred, target)
+    assert math.isclose(loss, mse_loss / 2, rel_tol=1e-12) and np.allclose(grad, mse_grad / 2, rtol=1e-12, atol=0)
+    delta = 1e-9
+    loss, grad = ref.huber_loss(pred, target, delta)
+    mae_loss, mae_grad = ref.mae(pred, target)
+    assert math.isclose(loss, delta * (mae_loss - delta / 2), rel_tol=1e-9)
+    assert np.allclose(grad, delta * mae_grad, rtol=1e-12, atol=0)
+
+
+def hinge_by_hand(z, y, margin: float) -> float:
+    return sum(max(0.0, v - row[k] + margin) for row, k in zip(z.tolist(), y.tolist())
+               for j, v in enumerate(row) if j != k) / len(y)
+
+
+@pytest.mark.parametrize("margin", [1.0, 0.5, 3.0])
+def test_hinge_closed_form_and_central_differences(margin):
+    z, y = rng.normal(scale=2.0, size=(6, 4)), rng.integers(0, 4, size=6)
+    terms = z - z[np.arange(6), y][:, None] + margin
+    assert np.min(np.abs(terms)) > 1e-4  # no corner within reach of the differences
+    loss, grad = ref.multiclass_hinge_loss(z, y, margin)
+    assert math.isclose(loss, hinge_by_hand(z, y, margin), rel_tol=1e-12)
+    assert close(grad, oracle_gradient(lambda v: ref.multiclass_hinge_loss(v, y, margin)[0], z))
+    if margin == 1.0:
+        assert ref.multiclass_hinge_loss(z, y)[0] == loss
+
+
+def test_hinge_invariants():
+    z, y = rng.normal(size=(5, 3)), rng.integers(0, 3, size=5)
+    loss, grad = ref.multiclass_hinge_loss(z, y)
+    shifted = ref.multiclass_hinge_loss(z + rng.normal(size=(5, 1)) * 100, y)  # one constant per row
+    assert math.isclose(shifted[0], loss, rel_tol=1e-9) and np.allclose(shifted[1], grad)
+    assert np.allclose(grad.sum(axis=1), 0.0)
+    winning = z.copy()
+    winning[np.arange(5), y] = z.max(axis=1) + 1.5  # beats every other class by more than the margin
+    loss, grad = ref.multiclass_hinge_loss(winning, y)
+    assert loss == 0.0 and not grad.any()
+
+
+def test_two_class_hinge_is_the_binary_hinge_of_the_score_difference():
+    """With C = 2 and s = z_1 - z_0, the loss is max(0, 1 - t s) with t = +1 for
+    label 1 and -1 for label 0: the binary SVM loss."""
+    z, y = rng.normal(scale=2.0, size=(8, 2)), rng.integers(0, 2, size=8)
+    s, t = z[:, 1] - z[:, 0], 2.0 * y - 1.0
+    loss, grad = ref.multiclass_hinge_loss(z, y)
+    assert math.isclose(loss, float(np.mean(np.maximum(0.0, 1.0 - t * s))), rel_tol=1e-12)
+    ds = -t * (1.0 - t * s > 0) / 8  # the binary hinge's derivative with respect to s
+    assert np.allclose(grad, np.column_stack([-ds, ds]))
+
+
+def test_hinge_takes_the_left_hand_slope_at_a_corner():
+    z, y, h = np.array([[2.0, 1.0, 0.0]]), np.array([0]), 1e-6  # the term of class 1 is exactly 0
+    loss, grad = ref.multiclass_hinge_loss(z, y)
+    lower = z.copy()
+    lower[0, 1] -= h
+    right = z.copy()
+    right[0, 1] += h
+    assert grad[0, 1] == (loss - ref.multiclass_hinge_loss(lower, y)[0]) / h == 0.0
+    assert math.isclose((ref.multiclass_hinge_loss(right, y)[0] - loss) / h, 1.0, rel_tol=1e-6)

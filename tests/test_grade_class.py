@@ -15,7 +15,7 @@ import simulated_class as sim
 from dlcourse.release import nbgrader_env
 
 CHAPTER = "01_nonlinearity"
-TOTAL = 21.0
+TOTAL = 26.0
 ROOT = Path(__file__).resolve().parent.parent
 LIMITS = ["--timeout", "8", "--memory-mb", "1024", "--cpu-seconds", "30"]
 

@@ -27,7 +27,7 @@ from dlcourse.release import nbgrader_env
 from dlcourse.system_packages import MissingSystemPackages, ensure
 
 CHAPTER = "01_nonlinearity"
-TOTAL = 21.0
+TOTAL = 26.0
 PASSWORD = "pw-" + secrets.token_hex(8)
 
 LEAK_PROBE = f'''

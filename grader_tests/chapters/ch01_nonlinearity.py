@@ -11,6 +11,8 @@ chapter needs no ``threshold_study``.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from grader_tests.checks import Mistake, check, register
@@ -75,6 +77,34 @@ def _tanh_by_exp2(x):
     return (np.exp(2 * x) - 1.0) / (np.exp(2 * x) + 1.0)
 
 
+_ERF = np.vectorize(math.erf, otypes=[np.float64])
+_ERFC = np.vectorize(math.erfc, otypes=[np.float64])
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+def _normal_cdf(x):
+    return 0.5 * _ERFC(-x / math.sqrt(2.0))
+
+
+def _normal_pdf(x):
+    return np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+
+def _tanh_gelu(x):
+    """PyTorch's GELU(approximate="tanh")."""
+    return 0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
+
+
+def _tanh_gelu_grad(x):
+    t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3))
+    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
+
+
+def _silu_with(sigmoid):
+    """SiLU built on the given (right or wrong) sigmoid."""
+    return lambda x: x * sigmoid(x)
+
+
 def _pieces(x, W, b):
     return np.einsum("nd,kdm->knm", x, W) + b[:, None, :]  # (k, N, M)
 
@@ -134,6 +164,11 @@ ONLY_WHERE_NEEDED = ("np.where (or a mask product) evaluates both formulas on ev
                      "only on the entries it is for (boolean indexing), or clamp what goes into exp "
                      "(np.minimum(x, 0)) so it cannot overflow.")
 COUNT = "the number of correctly classified rows was returned instead of the fraction"
+TANH_GELU = ("the tanh approximation of GELU was used; this function is the exact GELU, x * Phi(x) with "
+             "Phi(x) = (1 + erf(x / sqrt(2))) / 2")
+EXACT_GELU = "Compute Phi with math.erf applied to every entry (np.vectorize(math.erf, otypes=[np.float64]))."
+NO_PRODUCT_RULE = "The product rule: d/dx [x f(x)] = f(x) + x f'(x)."
+STABLE_SILU = "Multiply x by the stable sigmoid of Part 2."
 
 register(
     check("test_relu",
@@ -204,6 +239,50 @@ register(
                             lambda x, a: np.where(x >= 0, 1.0, a * np.exp(np.minimum(x, 0.0)))),
                     # elu'(x) = elu(x) + alpha for x <= 0, applied to x itself.
                     Mistake(OUTPUT_NOT_INPUT, lambda x, a: np.where(x > 0, 1.0, x + a), TAKE_THE_INPUT))),
+    check("test_gelu",
+          forbid_warnings=True,
+          mistakes=(Mistake(TANH_GELU, _tanh_gelu, EXACT_GELU),
+                    Mistake("the sigmoid approximation x * sigmoid(1.702 x) was used; this function is the exact GELU, "
+                            "x * Phi(x)", lambda x: x * _sigmoid(1.702 * x), EXACT_GELU),
+                    Mistake("erf(x) was used instead of erf(x / sqrt(2)): Phi(x) = (1 + erf(x / sqrt(2))) / 2",
+                            lambda x: 0.5 * x * (1.0 + _ERF(x))),
+                    Mistake("the factor 1/2 of Phi was left out: Phi(x) = (1 + erf(x / sqrt(2))) / 2",
+                            lambda x: 2.0 * x * _normal_cdf(x)),
+                    Mistake("Phi(x) was returned without the factor x: GELU is x * Phi(x)", _normal_cdf),
+                    Mistake("SiLU, x * sigmoid(x), was returned instead of GELU, x * Phi(x)",
+                            _silu_with(_sigmoid)))),
+    check("test_gelu_grad",
+          forbid_warnings=True,
+          mistakes=(Mistake("the x * phi(x) term was left out: the derivative of x * Phi(x) is Phi(x) + x * phi(x)",
+                            _normal_cdf, NO_PRODUCT_RULE),
+                    Mistake("the factor x was left out of the density term: the derivative is Phi(x) + x * phi(x)",
+                            lambda x: _normal_cdf(x) + _normal_pdf(x), NO_PRODUCT_RULE),
+                    Mistake("the normal density was used without its factor 1 / sqrt(2 pi)",
+                            lambda x: _normal_cdf(x) + x * np.exp(-0.5 * x * x)),
+                    Mistake("exp(-x**2) was used in the normal density instead of exp(-x**2 / 2)",
+                            lambda x: _normal_cdf(x) + x * np.exp(-x * x) / math.sqrt(2.0 * math.pi)),
+                    Mistake("the derivative of the tanh approximation of GELU was returned; this is the exact GELU's "
+                            "derivative, Phi(x) + x * phi(x)", _tanh_gelu_grad, EXACT_GELU))),
+    check("test_silu_values",
+          mistakes=(Mistake("sigmoid(x) was returned instead of x * sigmoid(x)", _sigmoid),
+                    Mistake("the sign of x was flipped inside the sigmoid: x / (1 + exp(x)) is x * sigmoid(-x)",
+                            lambda x: x * _sigmoid(-x)))),
+    check("test_silu_stable",
+          forbid_warnings=True,
+          mistakes=(Mistake("naive sigmoid overflow inside SiLU: exp(-x) overflows for large negative x",
+                            _silu_with(_naive_sigmoid), STABLE_SILU),
+                    Mistake("x * exp(x) / (1 + exp(x)) overflows for large positive x",
+                            _silu_with(_exp_ratio_sigmoid), STABLE_SILU),
+                    Mistake(EXP_EVERYWHERE, _silu_with(_both_branches_sigmoid), ONLY_WHERE_NEEDED))),
+    check("test_silu_grad",
+          mistakes=(Mistake("the product rule was cut short: the x * sigmoid'(x) term is missing, and "
+                            "silu'(x) = sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))", _sigmoid, NO_PRODUCT_RULE),
+                    Mistake("the product rule was cut short: the sigmoid(x) term is missing, and "
+                            "silu'(x) = sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))",
+                            lambda x: x * _sigmoid(x) * (1.0 - _sigmoid(x)), NO_PRODUCT_RULE),
+                    Mistake("sigmoid(x) * (1 - sigmoid(x)) is the sigmoid's derivative; SiLU's is "
+                            "sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))",
+                            lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)), NO_PRODUCT_RULE))),
     check("test_softmax_values",
           mistakes=(Mistake("softmax was taken over the first axis instead of the last", _softmax_axis0),
                     Mistake("the sum was taken over the whole array instead of along the last axis",

@@ -186,6 +186,62 @@ def _ce_targets(z, targets, *, over="rows", argmax=False, scale=None, logs="stab
     return float(loss), (p - targets) / (n if scale is None else scale)
 
 
+def _weighted_ce(z, labels, weight, *, over="weights", grad="rows"):
+    """Class-weighted softmax cross-entropy: divided by the sum of the labels' weights
+    or by N (``over``); the gradient's rows scaled by w_n, left unweighted, or its
+    columns scaled by weight[c] (``grad``)."""
+    n = z.shape[0]
+    log_p = row_log_softmax(z)
+    w = weight[labels]
+    total = {"weights": np.sum(w), "rows": n}[over]
+    d = np.exp(log_p)
+    d[np.arange(n), labels] -= 1.0
+    d = {"rows": d * w[:, None] / total, "none": d / n, "columns": d * weight[None, :] / total}[grad]
+    return float(-np.sum(w * _picked(log_p, labels)) / total), d
+
+
+def _huber_entries(r, delta):
+    size = np.abs(r)
+    return np.where(size <= delta, 0.5 * r * r, delta * (size - 0.5 * delta))
+
+
+def _huber_variant(losses=_huber_entries, slopes=lambda r, delta: np.clip(r, -delta, delta), by="size",
+                   grad_by=None):
+    """Per-entry losses and slopes of the residual, summed and divided by the
+    number of entries, of rows or by nothing (``by``; the gradient by ``grad_by``)."""
+    def wrong(pred, target, delta=1.0):
+        r = pred - target
+        count = {"size": r.size, "rows": r.shape[0], "none": 1}
+        return float(np.sum(losses(r, delta)) / count[by]), slopes(r, delta) / count[grad_by or by]
+    return wrong
+
+
+def _hinge_variant(*, compare_with_self=False, largest_only=False, active_at_zero=False, per_class=False,
+                   fixed_margin=False, correct_column=True, swapped=False, loss_over="rows", grad_over="rows"):
+    """Multiclass hinge loss with one of the usual slips. The correct class's
+    gradient is assigned minus the row's sum of the others, as students write it."""
+    def wrong(z, labels, margin=1.0):
+        n, c = z.shape
+        rows = np.arange(n)
+        correct = z[rows, labels][:, None]
+        terms = (correct - z if swapped else z - correct) + (1.0 if fixed_margin else margin)
+        if not compare_with_self:
+            terms[rows, labels] = -np.inf  # the correct class's own term never counts
+        if largest_only:  # Crammer and Singer: only the most violating class counts
+            kept = np.full_like(terms, -np.inf)
+            winners = np.argmax(terms, axis=1)
+            kept[rows, winners] = terms[rows, winners]
+            terms = kept
+        active = (terms >= 0 if active_at_zero else terms > 0).astype(np.float64)
+        grad = -active if swapped else active
+        grad[rows, labels] = -grad.sum(axis=1) if correct_column else 0.0
+        counts = {"rows": n, "none": 1}
+        scale = c if per_class else 1.0
+        return (float(np.maximum(terms, 0.0).sum() / counts[loss_over] / scale),
+                grad / counts[grad_over] / scale)
+    return wrong
+
+
 ONE_HOT_MEAN = ("the product targets * log_probs was averaged over all N*C entries: sum it over the C classes, "
                 "then average over the N rows")
 CE_MISTAKES = (
@@ -197,6 +253,7 @@ CE_MISTAKES = (
     Mistake(SUM_NOT_MEAN + " (and the gradient lost its 1/N)", lambda z, t: _ce_targets(z, t, over="none", scale=1.0)),
 )
 
+MEAN_OVER_ROWS = "the mean was taken over the N rows, not over all N*D entries"
 MSE_HALF = ("the ½ convention was mixed in: this course's MSE is mean(r^2) with no ½, "
             "so the loss has no ½ and the gradient is 2 r / N")
 MSE_MISTAKES = (
@@ -211,8 +268,7 @@ def _common_mistakes(kind, factor):
     return (
         Mistake(SUM_NOT_MEAN + " (and the gradient lost its 1/N)", _regression(kind, grad_scale=factor, by="none")),
         Mistake(NOT_DIVIDED, lambda p, t: (_regression(kind)(p, t)[0], factor * _regression(kind, by="none")(p, t)[1])),
-        Mistake("the mean was taken over the N rows, not over all N*D entries",
-                _regression(kind, grad_scale=factor, by="rows")),
+        Mistake(MEAN_OVER_ROWS, _regression(kind, grad_scale=factor, by="rows")),
         Mistake("the gradient has the wrong sign: it is with respect to the prediction, so use sign(pred - target)"
                 if kind == "absolute" else "the gradient has the wrong sign: use r = pred - target",
                 _regression(kind, grad_scale=factor, sign=-1.0)),
@@ -239,6 +295,22 @@ MAX_ALONG_AXIS = Mistake("np.max(z, 0) is the largest entry along axis 0, not th
                          "use np.maximum(z, 0)", _bce_logits(_max_along_axis_0))
 WITHOUT_ABS = Mistake("log(1 + exp(-z)) without the absolute value: it is the formula's term only for z >= 0, "
                       f"and exp(-z) overflows for large negative z; {OVERFLOW_FIX}", _bce_logits(_without_abs))
+
+HINGE_MISTAKES = (
+    Mistake("the correct class was compared with itself: its term max(0, margin) adds the margin to every row's loss; "
+            "sum over the wrong classes j != labels[n] only", _hinge_variant(compare_with_self=True)),
+    Mistake("only the largest term of each row was kept (the Crammer-Singer hinge); this loss sums the terms of "
+            "every wrong class", _hinge_variant(largest_only=True)),
+    Mistake("each row's loss was divided by the number of classes C, as PyTorch's MultiMarginLoss does; this loss "
+            "(CS231n's) is not", _hinge_variant(per_class=True)),
+    Mistake("the margin was fixed at 1 instead of taken from the argument", _hinge_variant(fixed_margin=True)),
+    Mistake("the gradient at the correct class was left at 0: it is minus the number of active terms of the row, "
+            "divided by N", _hinge_variant(correct_column=False)),
+    Mistake("the scores were subtracted the wrong way round: the term is logits[n, j] - logits[n, labels[n]] + margin",
+            _hinge_variant(swapped=True)),
+    Mistake(NOT_DIVIDED, _hinge_variant(grad_over="none")),
+    Mistake(SUM_NOT_MEAN + " (and the gradient lost its 1/N)", _hinge_variant(loss_over="none", grad_over="none")),
+)
 
 register(
     _check("test_mse",
@@ -329,9 +401,46 @@ register(
                      Mistake("the integer labels were subtracted as numbers (P - y); the gradient is P minus the "
                              "one-hot matrix of the labels", lambda z, y: _softmax_ce(z, y, grad="labels")),
                      Mistake(COLUMN_BLOCK, lambda z, y: _softmax_ce(z, y, loss_pick="columns")))),
+    _check("test_softmax_ce_weighted", forbid_warnings=True,
+           mistakes=(Mistake("the weighted sum was divided by N; PyTorch's weighted mean divides by the sum of the "
+                             "labels' weights, sum over n of weight[labels[n]]",
+                             lambda z, y, w: _weighted_ce(z, y, w, over="rows")),
+                     Mistake("the weights were ignored", lambda z, y, w: _weighted_ce(z, y, np.ones_like(w))),
+                     Mistake("the loss was weighted but the gradient was not: row n of P - Y is scaled by "
+                             "w_n / (sum of the w_n)", lambda z, y, w: _weighted_ce(z, y, w, grad="none")),
+                     Mistake("the gradient was scaled column by column by weight[c]; each ROW n is scaled by the "
+                             "weight of its label, weight[labels[n]]",
+                             lambda z, y, w: _weighted_ce(z, y, w, grad="columns")))),
     _check("test_ce_one_hot", forbid_warnings=True, mistakes=CE_MISTAKES),
     _check("test_ce_soft", forbid_warnings=True,
            mistakes=CE_MISTAKES + (Mistake("the targets were turned into labels with argmax: right for one-hot rows "
                                            "only; soft targets need -sum(targets * log_softmax(logits), axis=1)",
                                            lambda z, t: _ce_targets(z, t, argmax=True)),)),
+    _check("test_huber",
+           mistakes=(Mistake("PyTorch's SmoothL1Loss was computed (the Huber loss divided by delta): HuberLoss keeps "
+                             "0.5 * r**2 inside and delta * (|r| - delta / 2) outside",
+                             _huber_variant(lambda r, d: _huber_entries(r, d) / d, lambda r, d: np.clip(r, -d, d) / d)),
+                     Mistake("the 1/2 of the quadratic piece was left out: the Huber loss is 0.5 * r**2 where "
+                             "|r| <= delta", _huber_variant(
+                                 lambda r, d: np.where(np.abs(r) <= d, r * r, d * (np.abs(r) - 0.5 * d)),
+                                 lambda r, d: np.where(np.abs(r) <= d, 2.0 * r, d * np.sign(r)))),
+                     Mistake("the linear piece lacks its offset: it is delta * (|r| - delta / 2), not delta * |r|, "
+                             "so that the pieces meet at |r| = delta",
+                             _huber_variant(lambda r, d: np.where(np.abs(r) <= d, 0.5 * r * r, d * np.abs(r)))),
+                     Mistake("the gradient was not clipped: it is clip(r, -delta, delta) / N, and r / N only where "
+                             "|r| <= delta", _huber_variant(slopes=lambda r, d: r)),
+                     Mistake("the linear piece's gradient is delta * sign(r), not sign(r)",
+                             _huber_variant(slopes=lambda r, d: np.where(np.abs(r) <= d, r, np.sign(r)))),
+                     Mistake("r was compared with delta instead of |r|: large negative residuals were treated as "
+                             "quadratic", _huber_variant(
+                                 lambda r, d: np.where(r <= d, 0.5 * r * r, d * (np.abs(r) - 0.5 * d)),
+                                 lambda r, d: np.where(r <= d, r, d))),
+                     Mistake(SUM_NOT_MEAN + " (and the gradient lost its 1/N)", _huber_variant(by="none")),
+                     Mistake(NOT_DIVIDED, _huber_variant(grad_by="none")),
+                     Mistake(MEAN_OVER_ROWS, _huber_variant(by="rows")))),
+    _check("test_hinge", mistakes=HINGE_MISTAKES),
+    _check("test_hinge_at_margin",
+           mistakes=(Mistake("a term exactly at 0 was counted as active (>= 0): at the corner of max(0, t) the course "
+                             "takes the left-hand slope 0, so only terms > 0 are active",
+                             _hinge_variant(active_at_zero=True)),) + HINGE_MISTAKES),
 )

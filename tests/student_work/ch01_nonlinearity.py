@@ -353,6 +353,152 @@ def elu_grad(x, alpha):
     return np.where(x > 0, 1.0, alpha * np.exp(-np.abs(x))).astype(np.float32)
 """, None, "float32"),
 
+    # ---- gelu
+    Wrong("gelu", """
+def gelu(x):
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+""", "tanh approximation", "the tanh approximation from the GELU paper"),
+    Wrong("gelu", """
+def gelu(x):
+    c = math.sqrt(2 / math.pi)
+    inner = c * (x + 0.044715 * np.power(x, 3))
+    return x * (1 + np.tanh(inner)) / 2
+""", "tanh approximation", "the tanh approximation, written with np.power"),
+    Wrong("gelu", """
+def gelu(x):
+    return x * sigmoid(1.702 * x)
+""", "sigmoid approximation", "the sigmoid approximation"),
+    Wrong("gelu", """
+def gelu(x):
+    erf = np.vectorize(math.erf)
+    return 0.5 * x * (1 + erf(x))
+""", "erf(x) was used instead of erf(x / sqrt(2))", "forgot to scale by sqrt(2)"),
+    Wrong("gelu", """
+def gelu(x):
+    erf = np.vectorize(math.erf)
+    return x * (1 + erf(x / np.sqrt(2)))
+""", "factor 1/2 of Phi was left out", "Phi without its 1/2"),
+    Wrong("gelu", """
+def gelu(x):
+    cdf = [0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x.ravel()]
+    return np.array(cdf).reshape(x.shape)
+""", "without the factor x", "returns the CDF alone"),
+    Wrong("gelu", """
+def gelu(x):
+    return x * sigmoid(x)
+""", "SiLU, x * sigmoid(x), was returned instead of GELU", "SiLU in place of GELU"),
+    Wrong("gelu", """
+def gelu(x):
+    erf = np.frompyfunc(math.erf, 1, 1)
+    return 0.5 * x * (1 + erf(x / np.sqrt(2)))
+""", None, "np.frompyfunc returns an object array"),
+    Wrong("gelu", """
+def gelu(x):
+    return np.array([v * 0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x])
+""", None, "loops over the first axis only: math.erf gets a row on 2-D input"),
+
+    # ---- gelu_grad
+    Wrong("gelu_grad", """
+def gelu_grad(x):
+    erf = np.vectorize(math.erf)
+    return 0.5 * (1 + erf(x / np.sqrt(2)))
+""", "x * phi(x) term was left out", "the derivative of Phi times a constant x"),
+    Wrong("gelu_grad", """
+def gelu_grad(x):
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+    return cdf + x * np.exp(-x ** 2 / 2)
+""", "without its factor 1 / sqrt(2 pi)", "unnormalised density"),
+    Wrong("gelu_grad", """
+def gelu_grad(x):
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+    pdf = np.exp(-x ** 2) / np.sqrt(2 * np.pi)
+    return cdf + x * pdf
+""", "exp(-x**2) was used in the normal density", "density without the 1/2 in the exponent"),
+    Wrong("gelu_grad", """
+def gelu_grad(x):
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+    pdf = np.exp(-x ** 2 / 2) / np.sqrt(2 * np.pi)
+    return cdf + pdf
+""", "factor x was left out of the density term", "Phi + phi"),
+    Wrong("gelu_grad", """
+def gelu_grad(x):
+    c = np.sqrt(2 / np.pi)
+    t = np.tanh(c * (x + 0.044715 * x ** 3))
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t ** 2) * c * (1 + 3 * 0.044715 * x ** 2)
+""", "derivative of the tanh approximation", "differentiates the tanh approximation"),
+    Wrong("gelu_grad", """
+def gelu_grad(x):
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+    pdf = 1 / (np.sqrt(2 * np.pi) * np.exp(x ** 2 / 2))
+    return cdf + x * pdf
+""", None, "1 / exp(x**2 / 2) overflows for large |x|"),
+    Wrong("gelu_grad", """
+def gelu_grad(x):
+    return gelu(x) / x
+""", None, "gelu(x) / x is Phi(x), and 0 / 0 at x = 0"),
+
+    # ---- silu
+    Wrong("silu", """
+def silu(x):
+    return x / (1 + np.exp(-x))
+""", "naive sigmoid overflow inside SiLU", "textbook formula"),
+    Wrong("silu", """
+def silu(x):
+    s = 1.0 / (1.0 + np.exp(-x))
+    return x * s
+""", "naive sigmoid overflow inside SiLU", "its own naive sigmoid"),
+    Wrong("silu", """
+def silu(x):
+    e = np.exp(x)
+    return x * e / (1 + e)
+""", "overflows for large positive x", "exp(x) / (1 + exp(x))"),
+    Wrong("silu", """
+def silu(x):
+    s = np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+    return x * s
+""", "exp was computed on every entry", "np.where evaluates both formulas"),
+    Wrong("silu", """
+def silu(x):
+    return sigmoid(x)
+""", "sigmoid(x) was returned instead of x * sigmoid(x)", "forgot the factor x"),
+    Wrong("silu", """
+def silu(x):
+    return x / (1 + np.exp(x))
+""", "sign of x was flipped inside the sigmoid", "exp(x) instead of exp(-x)"),
+    Wrong("silu", """
+def silu(x):
+    return np.maximum(x, 0) * sigmoid(x)
+""", None, "ReLU times the sigmoid: zero for every negative input"),
+
+    # ---- silu_grad
+    Wrong("silu_grad", """
+def silu_grad(x):
+    return sigmoid(x)
+""", "the x * sigmoid'(x) term is missing", "treats x as a constant"),
+    Wrong("silu_grad", """
+def silu_grad(x):
+    s = sigmoid(x)
+    return x * s * (1 - s)
+""", "the sigmoid(x) term is missing", "only the x * sigmoid' term"),
+    Wrong("silu_grad", """
+def silu_grad(x):
+    return silu(x) * (1 - sigmoid(x))
+""", "the sigmoid(x) term is missing", "silu(x) * (1 - sigmoid(x)) is the same single term"),
+    Wrong("silu_grad", """
+def silu_grad(x):
+    return sigmoid_grad(x)
+""", "the sigmoid's derivative", "reuses sigmoid_grad"),
+    Wrong("silu_grad", """
+def silu_grad(x):
+    s = sigmoid(x)
+    return s + x * s * (1 + s)
+""", None, "sign slip in the sigmoid's derivative"),
+    Wrong("silu_grad", """
+def silu_grad(x):
+    s = sigmoid(x)
+    return s * (1 + x * s)
+""", None, "s + x s^2: the sigmoid's derivative taken as s^2"),
+
     # ---- softmax
     Wrong("softmax", """
 def softmax(x):
@@ -839,6 +985,86 @@ def elu_grad(x, alpha):
 def elu_grad(x, alpha):
     return np.where(x > 0, 1.0, alpha * np.exp(x))
 """, "np.where (warnings are allowed here)"),
+
+    # ---- gelu
+    Correct("gelu", """
+def gelu(x):
+    erf = np.vectorize(math.erf)
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+""", "np.vectorize(math.erf) without otypes"),
+    Correct("gelu", """
+def gelu(x):
+    out = np.empty_like(x)
+    for i in np.ndindex(x.shape):
+        out[i] = x[i] * 0.5 * math.erfc(-x[i] / math.sqrt(2))
+    return out
+""", "a loop with math.erfc"),
+    Correct("gelu", """
+def gelu(x):
+    from statistics import NormalDist
+    return x * np.vectorize(NormalDist().cdf)(x)
+""", "the standard library's normal distribution"),
+    Correct("gelu", """
+def gelu(x):
+    erf = np.frompyfunc(math.erf, 1, 1)
+    return (0.5 * x * (1 + erf(x / math.sqrt(2)))).astype(np.float64)
+""", "np.frompyfunc, converted back to float64"),
+
+    # ---- gelu_grad
+    Correct("gelu_grad", """
+def gelu_grad(x):
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(x / np.sqrt(2)))
+    pdf = np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)
+    return cdf + x * pdf
+""", "CDF plus x times the density"),
+    Correct("gelu_grad", """
+def gelu_grad(x):
+    out = np.empty_like(x)
+    for i in np.ndindex(x.shape):
+        v = float(x[i])
+        out[i] = 0.5 * math.erfc(-v / math.sqrt(2)) + v * math.exp(-v * v / 2) / math.sqrt(2 * math.pi)
+    return out
+""", "a loop with the math module"),
+    Correct("gelu_grad", """
+def gelu_grad(x):
+    from statistics import NormalDist
+    standard = NormalDist()
+    return np.vectorize(lambda v: standard.cdf(v) + v * standard.pdf(v))(x)
+""", "the standard library's cdf and pdf"),
+
+    # ---- silu
+    Correct("silu", """
+def silu(x):
+    return x * sigmoid(x)
+""", "x times the stable sigmoid"),
+    Correct("silu", """
+def silu(x):
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, x / (1 + z), x * z / (1 + z))
+""", "its own stable form with exp(-|x|)"),
+    Correct("silu", """
+def silu(x):
+    return x * 0.5 * (1 + np.tanh(x / 2))
+""", "sigmoid(x) = (1 + tanh(x / 2)) / 2"),
+    Correct("silu", """
+def silu(x):
+    return x * np.exp(-np.logaddexp(0.0, -x))
+""", "sigmoid(x) = exp(-log(1 + exp(-x)))"),
+
+    # ---- silu_grad
+    Correct("silu_grad", """
+def silu_grad(x):
+    s = sigmoid(x)
+    return s + x * s * (1 - s)
+""", "the product rule as written"),
+    Correct("silu_grad", """
+def silu_grad(x):
+    return silu(x) + sigmoid(x) * (1 - silu(x))
+""", "silu + sigmoid * (1 - silu), the same after expanding"),
+    Correct("silu_grad", """
+def silu_grad(x):
+    return sigmoid(x) + x * sigmoid_grad(x)
+""", "reuses sigmoid_grad for the second term"),
 
     # ---- softmax
     Correct("softmax", """

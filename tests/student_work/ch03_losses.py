@@ -761,38 +761,120 @@ def softmax_cross_entropy(logits, labels):
 ]
 SOFTMAX_CE_CORRECT = [
     Correct("softmax_cross_entropy", """
-def softmax_cross_entropy(logits, labels):
+def softmax_cross_entropy(logits, labels, weight=None):
     lp = log_softmax(logits)
-    return nll_loss(lp, labels), (np.exp(lp) - one_hot(labels, logits.shape[1])) / len(labels)
-""", "with the setup's one_hot"),
+    w = np.ones(len(labels)) if weight is None else weight[labels]
+    loss = -np.sum(w * lp[np.arange(len(labels)), labels]) / w.sum()
+    return loss, (np.exp(lp) - one_hot(labels, logits.shape[1])) * w[:, None] / w.sum()
+""", "with the setup's one_hot; weights of 1 when none are given"),
     Correct("softmax_cross_entropy", """
-def softmax_cross_entropy(logits, labels):
+def softmax_cross_entropy(logits, labels, weight=None):
     n = logits.shape[0]
     m = logits.max(axis=1, keepdims=True)
     e = np.exp(logits - m)
     lse = m[:, 0] + np.log(e.sum(axis=1))
-    loss = np.mean(lse - logits[np.arange(n), labels])
+    w = np.ones(n) / n if weight is None else weight[labels] / weight[labels].sum()
+    loss = np.sum(w * (lse - logits[np.arange(n), labels]))
     d = e / e.sum(axis=1, keepdims=True)
     np.add.at(d, (np.arange(n), labels), -1.0)
-    return loss, d / n
-""", "log-sum-exp minus the label's logit, np.add.at"),
+    return loss, d * w[:, None]
+""", "log-sum-exp minus the label's logit, np.add.at, normalised weights"),
     Correct("softmax_cross_entropy", """
-def softmax_cross_entropy(logits, labels):
-    return cross_entropy(logits, one_hot(labels, logits.shape[1]))
-""", "through cross_entropy"),
-    Correct("softmax_cross_entropy", """
-def softmax_cross_entropy(logits, labels):
+def softmax_cross_entropy(logits, labels, weight=None):
     n, c = logits.shape
+    targets = one_hot(labels, c)
+    if weight is None:
+        return cross_entropy(logits, targets)
+    share = weight[labels] / weight[labels].sum()
+    row_losses = -np.sum(targets * log_softmax(logits), axis=1)
+    _, grad = cross_entropy(logits, targets)
+    return float(share @ row_losses), grad * n * share[:, None]
+""", "through cross_entropy, rescaled row by row"),
+    Correct("softmax_cross_entropy", """
+def softmax_cross_entropy(logits, labels, weight=None):
+    n, c = logits.shape
+    if weight is None:
+        weight = np.ones(c)
+    total = sum(weight[label] for label in labels)
     d = np.zeros((n, c))
     loss = 0.0
     for i in range(n):
         row = log_softmax(logits[i:i + 1])[0]
-        loss -= row[labels[i]]
-        d[i] = np.exp(row)
-        d[i, labels[i]] -= 1.0
-    return loss / n, d / n
+        w = weight[labels[i]]
+        loss -= w * row[labels[i]]
+        d[i] = w * np.exp(row)
+        d[i, labels[i]] -= w
+    return loss / total, d / total
 """, "row by row"),
+    Correct("softmax_cross_entropy", """
+def softmax_cross_entropy(logits, labels, weight=None):
+    n = len(labels)
+    repeats = np.ones(n) if weight is None else weight[labels]
+    lp = log_softmax(logits)
+    picked = np.take_along_axis(lp, labels[:, None], axis=1)[:, 0]
+    loss = np.average(-picked, weights=repeats)
+    grad = np.exp(lp)
+    grad[np.arange(n), labels] -= 1
+    return float(loss), grad * (repeats / repeats.sum())[:, None]
+""", "np.average with weights"),
 ]
+
+SOFTMAX_CE_WEIGHTED_WRONG = [
+    Wrong("softmax_cross_entropy", """
+def softmax_cross_entropy(logits, labels, weight=None):
+    n = logits.shape[0]
+    w = np.ones(n) if weight is None else weight[labels]
+    lp = log_softmax(logits)
+    g = np.exp(lp)
+    g[np.arange(n), labels] -= 1
+    return float(-np.mean(w * lp[np.arange(n), labels])), g * w[:, None] / n
+""", "divided by N", "the weighted terms averaged over N"),
+    Wrong("softmax_cross_entropy", """
+def softmax_cross_entropy(logits, labels, weight=None):
+    lp = log_softmax(logits)
+    return nll_loss(lp, labels), (np.exp(lp) - one_hot(labels, logits.shape[1])) / len(labels)
+""", "weights were ignored", "accepts weight and never uses it"),
+    Wrong("softmax_cross_entropy", """
+def softmax_cross_entropy(logits, labels, weight=None):
+    n = logits.shape[0]
+    lp = log_softmax(logits)
+    g = np.exp(lp)
+    g[np.arange(n), labels] -= 1
+    if weight is None:
+        return nll_loss(lp, labels), g / n
+    w = weight[labels]
+    return float(-np.sum(w * lp[np.arange(n), labels]) / w.sum()), g / n
+""", "gradient was not", "weights only the loss"),
+    Wrong("softmax_cross_entropy", """
+def softmax_cross_entropy(logits, labels, weight=None):
+    n, c = logits.shape
+    w = np.ones(c) if weight is None else weight
+    lp = log_softmax(logits)
+    g = np.exp(lp)
+    g[np.arange(n), labels] -= 1
+    total = w[labels].sum()
+    return float(-np.sum(w[labels] * lp[np.arange(n), labels]) / total), g * w / total
+""", "column by column", "broadcasts weight over the columns of the gradient"),
+    Wrong("softmax_cross_entropy", """
+def softmax_cross_entropy(logits, labels, weight):
+    n = logits.shape[0]
+    w = weight[labels]
+    lp = log_softmax(logits)
+    g = np.exp(lp)
+    g[np.arange(n), labels] -= 1
+    return float(-np.sum(w * lp[np.arange(n), labels]) / w.sum()), g * (w / w.sum())[:, None]
+""", None, "weight has no default: the unweighted calls fail"),
+    Wrong("softmax_cross_entropy", """
+def softmax_cross_entropy(logits, labels, weight=None):
+    n = logits.shape[0]
+    w = np.ones(logits.shape[1]) if weight is None else weight / weight.sum()
+    lp = log_softmax(logits)
+    g = np.exp(lp)
+    g[np.arange(n), labels] -= 1
+    return float(-np.sum(w[labels] * lp[np.arange(n), labels]) / n), g * w[labels][:, None] / n
+""", None, "normalises the weights over the classes, then divides by N"),
+]
+SOFTMAX_CE_WRONG += SOFTMAX_CE_WEIGHTED_WRONG
 
 # ---------------------------------------------------------------- cross_entropy
 CE_WRONG = [
@@ -887,7 +969,262 @@ def cross_entropy(logits, targets):
 """, "row by row"),
 ]
 
+# ---------------------------------------------------------------- huber_loss
+HUBER_WRONG = [
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    a = np.abs(r)
+    loss = np.where(a < delta, 0.5 * r ** 2 / delta, a - 0.5 * delta)
+    return float(loss.mean()), np.clip(r / delta, -1, 1) / r.size
+""", "SmoothL1Loss", "Smooth L1 with beta = delta, as in Fast R-CNN"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    small = np.abs(r) <= delta
+    loss = np.where(small, r ** 2, delta * (np.abs(r) - delta / 2))
+    grad = np.where(small, 2 * r, delta * np.sign(r))
+    return float(np.mean(loss)), grad / r.size
+""", "1/2 of the quadratic piece was left out", "r ** 2 inside, like this course's MSE"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    small = np.abs(r) <= delta
+    loss = np.where(small, 0.5 * r ** 2, delta * np.abs(r))
+    return float(np.mean(loss)), np.where(small, r, delta * np.sign(r)) / r.size
+""", "lacks its offset", "delta * |r| outside"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    return float(loss.mean()), r / r.size
+""", "gradient was not clipped", "MSE-like gradient everywhere"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    grad = np.where(a <= delta, r, np.sign(r))
+    return float(loss.mean()), grad / r.size
+""", "delta * sign(r), not sign(r)", "MAE's slope outside"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    loss = np.where(r <= delta, 0.5 * r ** 2, delta * (np.abs(r) - 0.5 * delta))
+    grad = np.where(r <= delta, r, delta)
+    return float(np.mean(loss)), grad / r.size
+""", "compared with delta instead of |r|", "forgot the absolute value in the test"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    return float(loss.sum() / len(r)), np.clip(r, -delta, delta) / len(r)
+""", "over the N rows", "len(r) is the number of rows"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    return float(loss.mean()), np.clip(r, -delta, delta)
+""", "not divided by N", "gradient without 1/N"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    return float(loss.mean()), np.clip(r, -1.0, 1.0) / r.size
+""", None, "clips the gradient at 1 instead of delta"),
+    Wrong("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    inside = np.abs(r) <= delta
+    total = np.sum(0.5 * r[inside] ** 2) + np.sum(delta * (np.abs(r[~inside]) - 0.5 * delta))
+    return float(total), np.clip(r, -delta, delta)
+""", "summed over the batch", "sum of the two pieces, never divided"),
+]
+HUBER_CORRECT = [
+    Correct("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    a = np.abs(r)
+    loss = np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
+    grad = np.where(a <= delta, r, delta * np.sign(r))
+    return float(np.mean(loss)), grad / r.size
+""", "the two pieces with np.where"),
+    Correct("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = (pred - target).ravel()
+    loss, grad = 0.0, np.zeros_like(r)
+    for i, v in enumerate(r):
+        if abs(v) <= delta:
+            loss += 0.5 * v * v
+            grad[i] = v
+        else:
+            loss += delta * (abs(v) - 0.5 * delta)
+            grad[i] = delta if v > 0 else -delta
+    return loss / r.size, grad.reshape(pred.shape) / r.size
+""", "a loop over the entries"),
+    Correct("huber_loss", """
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    q = np.clip(r, -delta, delta)
+    # 0.5 q^2 + delta (|r| - |q|) is each piece: the two agree at |r| = delta
+    loss = 0.5 * q ** 2 + delta * (np.abs(r) - np.abs(q))
+    return float(loss.mean()), q / r.size
+""", "through the clipped residual"),
+]
+
+# ---------------------------------------------------------------- multiclass_hinge_loss
+HINGE_WRONG = [
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = logits.shape[0]
+    correct = logits[np.arange(n), labels]
+    margins = np.maximum(0, logits - correct[:, None] + margin)
+    binary = (margins > 0).astype(float)
+    binary[np.arange(n), labels] = -binary.sum(axis=1)
+    return margins.sum() / n, binary / n
+""", "compared with itself", "forgot to zero the correct class's margin"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = logits.shape[0]
+    rows = np.arange(n)
+    t = logits - logits[rows, labels][:, None] + margin
+    t[rows, labels] = -np.inf
+    j = t.argmax(axis=1)
+    loss = np.maximum(0, t[rows, j])
+    d = np.zeros_like(logits)
+    d[rows, j] = loss > 0
+    d[rows, labels] = -1.0 * (loss > 0)
+    return float(loss.mean()), d / n
+""", "Crammer-Singer", "only the most violating class"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n, c = logits.shape
+    rows = np.arange(n)
+    m = np.maximum(0, logits - logits[rows, labels][:, None] + margin)
+    m[rows, labels] = 0
+    g = (m > 0) * 1.0
+    g[rows, labels] = -g.sum(axis=1)
+    return float(m.sum(axis=1).mean() / c), g / (n * c)
+""", "divided by the number of classes C", "PyTorch's MultiMarginLoss"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = logits.shape[0]
+    rows = np.arange(n)
+    m = np.maximum(0, logits - logits[rows, labels][:, None] + 1)
+    m[rows, labels] = 0
+    g = (m > 0) * 1.0
+    g[rows, labels] = -g.sum(axis=1)
+    return float(m.sum() / n), g / n
+""", "margin was fixed at 1", "ignores margin"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = logits.shape[0]
+    rows = np.arange(n)
+    m = np.maximum(0, logits - logits[rows, labels][:, None] + margin)
+    m[rows, labels] = 0
+    return float(m.sum() / n), (m > 0) / n
+""", "correct class was left at 0", "forgot the correct column of the gradient"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = logits.shape[0]
+    rows = np.arange(n)
+    m = logits[rows, labels][:, None] - logits + margin
+    m[rows, labels] = 0
+    active = (m > 0).astype(float)
+    g = -active
+    g[rows, labels] = active.sum(axis=1)
+    return float(np.maximum(m, 0).sum() / n), g / n
+""", "subtracted the wrong way round", "correct - scores + margin"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = logits.shape[0]
+    rows = np.arange(n)
+    m = np.maximum(0, logits - logits[rows, labels][:, None] + margin)
+    m[rows, labels] = 0
+    g = (m > 0).astype(float)
+    g[rows, labels] = -g.sum(axis=1)
+    return float(m.sum()), g
+""", "summed over the batch", "no 1/N anywhere"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = logits.shape[0]
+    rows = np.arange(n)
+    t = logits - logits[rows, labels][:, None] + margin
+    t[rows, labels] = 0
+    g = (t >= 0).astype(float)
+    g[rows, labels] = 0
+    g[rows, labels] = -g.sum(axis=1)
+    return float(np.maximum(t, 0).sum() / n), g / n
+""", "counted as active", ">= 0 at the corner"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = logits.shape[0]
+    rows = np.arange(n)
+    t = logits - logits[rows, labels][:, None] + margin
+    t[rows, labels] = 0
+    g = (t > 0).astype(float)
+    g[rows, labels] = -1.0
+    return float(np.maximum(t, 0).sum() / n), g / n
+""", None, "-1 at the correct class however many terms are active"),
+    Wrong("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n, c = logits.shape
+    loss = 0.0
+    d = np.zeros((n, c))
+    for i in range(n):
+        for j in range(c):
+            t = logits[i, j] - logits[i, labels[i]] + margin
+            if j != labels[i] and t > 0:
+                loss += t
+                d[i, j] += 1
+                d[i, labels[i]] -= 1
+    return loss / n, d
+""", "not divided by N", "the loops' gradient without 1/N"),
+]
+HINGE_CORRECT = [
+    Correct("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n, c = logits.shape
+    loss = 0.0
+    d = np.zeros((n, c))
+    for i in range(n):
+        for j in range(c):
+            if j == labels[i]:
+                continue
+            t = logits[i, j] - logits[i, labels[i]] + margin
+            if t > 0:
+                loss += t
+                d[i, j] += 1
+                d[i, labels[i]] -= 1
+    return loss / n, d / n
+""", "two loops, as in CS231n's naive version"),
+    Correct("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n, c = logits.shape
+    y = one_hot(labels, c)
+    correct = np.sum(logits * y, axis=1, keepdims=True)
+    t = (logits - correct + margin) * (1 - y)
+    active = (t > 0) * 1.0
+    return float(np.maximum(t, 0).sum() / n), (active - y * active.sum(axis=1, keepdims=True)) / n
+""", "with a one-hot mask"),
+    Correct("multiclass_hinge_loss", """
+def multiclass_hinge_loss(logits, labels, margin=1.0):
+    n = len(labels)
+    rows = np.arange(n)
+    t = logits - logits[rows, labels][:, None] + margin
+    t[rows, labels] = -1.0
+    active = np.where(t > 0, 1.0, 0.0)
+    d = active.copy()
+    np.subtract.at(d, (rows, labels), active.sum(axis=1))
+    return np.clip(t, 0, None).sum() / n, d / n
+""", "the correct class's term set negative, np.subtract.at"),
+]
+
 WRONG = (MSE_WRONG + MAE_WRONG + RMSE_WRONG + BCE_WRONG + BCE_LOGITS_WRONG + LOG_SOFTMAX_WRONG + NLL_WRONG
-         + SOFTMAX_CE_WRONG + CE_WRONG)
+         + SOFTMAX_CE_WRONG + CE_WRONG + HUBER_WRONG + HINGE_WRONG)
 CORRECT = (MSE_CORRECT + MAE_CORRECT + RMSE_CORRECT + BCE_CORRECT + BCE_LOGITS_CORRECT + LOG_SOFTMAX_CORRECT
-           + NLL_CORRECT + SOFTMAX_CE_CORRECT + CE_CORRECT)
+           + NLL_CORRECT + SOFTMAX_CE_CORRECT + CE_CORRECT + HUBER_CORRECT + HINGE_CORRECT)

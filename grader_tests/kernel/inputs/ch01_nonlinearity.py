@@ -28,7 +28,7 @@ def _moderate(rng):
 
 def _extremes(rng):
     # Also each sign on its own: which formula overflows on which side tells
-    # the unstable ways to compute the sigmoid apart.
+    # the unstable ways to compute the sigmoid (and SiLU) apart.
     return [(EDGES.copy(),), (EDGES[EDGES < 0],), (EDGES[EDGES > 0],),
             (rng.normal(scale=500.0, size=(4, 6)),)]
 
@@ -94,6 +94,11 @@ INPUTS = {
     "test_leaky_relu_grad": ("leaky_relu_grad", _with_alpha),
     "test_elu": ("elu", _with_alpha),
     "test_elu_grad": ("elu_grad", _with_alpha),
+    "test_gelu": ("gelu", _array_calls),
+    "test_gelu_grad": ("gelu_grad", _array_calls),
+    "test_silu_values": ("silu", _moderate),
+    "test_silu_stable": ("silu", _extremes),
+    "test_silu_grad": ("silu_grad", _moderate),
     "test_softmax_values": ("softmax", _logits),
     "test_softmax_stable": ("softmax", _large_logits),
     "test_maxout": ("maxout", _maxout_calls),

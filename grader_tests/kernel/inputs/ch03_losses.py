@@ -3,8 +3,11 @@
 Inputs include the cases where careless code breaks: exact zero residuals
 (MAE's kink, RMSE's 0 / 0), probabilities of exactly 0 and 1, soft targets
 (where picking one log by the target is wrong), logits of +-1000 and a label
-whose probability underflows to 0, and square (N == C) batches where an index
-mix-up still has the right shape. The log-probabilities ``nll_loss`` gets are the log-softmax of logits
+whose probability underflows to 0, square (N == C) batches where an index
+mix-up still has the right shape, Huber thresholds other than 1 (where
+PyTorch's SmoothL1Loss differs), hinge terms exactly at the margin, and class
+weights that are all equal but not 1 (where dividing by N instead of their
+sum shows). The log-probabilities ``nll_loss`` gets are the log-softmax of logits
 drawn here, computed in advance (``precomputed``): log-softmax is graded.
 """
 from __future__ import annotations
@@ -99,6 +102,42 @@ def _soft_calls(rng):
     return [(z, rng.dirichlet(np.ones(z.shape[1]), size=z.shape[0])) for z in _logits(rng)]
 
 
+def _huber_calls(rng):
+    # delta's default, then deltas below and above 1, large residuals, and
+    # residuals exactly at -delta and +delta (with a zero target).
+    (p1, t1), (p2, t2), (p3, t3), (p4, t4) = _pairs(rng)
+    return [(p1, t1), (p2, t2, 0.5), (p3, t3, 2.0), (3.0 * p4, t4, 1.5),
+            (np.array([-2.0, 2.0, -1.5, 3.0, 0.0, -7.0]), np.zeros(6), 2.0)]
+
+
+def _hinge_calls(rng):
+    # The default margin, then 0.5 and 2.0; two classes, and a square batch.
+    logits = [rng.normal(scale=1.5, size=s) for s in CLASS_SHAPES + [(3, 2)]]
+    margins = (None, None, 0.5, 2.0, None)
+    return [(z, _labels_for(rng, z)) if m is None else (z, _labels_for(rng, z), m) for z, m in zip(logits, margins)]
+
+
+def _hinge_at_margin_calls(rng):
+    # Integer logits: many terms logits[n, j] - logits[n, y] + margin are exactly 0, and some classes tie.
+    calls = []
+    for shape, margin in [((6, 4), None), ((5, 3), 2.0), ((4, 4), 1.0)]:
+        z = rng.integers(-2, 3, size=shape).astype(np.float64)
+        calls.append((z, _labels_for(rng, z)) if margin is None else (z, _labels_for(rng, z), margin))
+    # Row 0's correct class wins by exactly the margin against both others; row 1's
+    # wins by exactly the margin against one and ties with the other.
+    calls.append((np.array([[3.0, 2.0, 2.0], [0.0, 1.0, 1.0]]), np.array([0, 2])))
+    return calls
+
+
+def _weighted_calls(rng):
+    """Random weights, integer weights with a 0, equal weights of 2.5 and, on the
+    extreme logits, weights on their underflowing label."""
+    calls = label_calls(rng)
+    weights = [rng.uniform(0.2, 3.0, size=3), np.array([1.0, 0.0, 2.0, 5.0]), rng.uniform(0.2, 3.0, size=6),
+               np.full(4, 2.5), np.array([1.0, 2.0, 0.5])]
+    return [(z, y, w) for (z, y), w in zip(calls, weights, strict=True)]
+
+
 INPUTS = {
     "test_mse": ("mse", _pairs),
     "test_mae": ("mae", _pairs),
@@ -111,6 +150,10 @@ INPUTS = {
     "test_log_softmax": ("log_softmax", _logit_rows),
     "test_nll_loss": ("nll_loss", _nll_calls),
     "test_softmax_ce": ("softmax_cross_entropy", label_calls),
+    "test_softmax_ce_weighted": ("softmax_cross_entropy", _weighted_calls),
     "test_ce_one_hot": ("cross_entropy", _one_hot_calls),
     "test_ce_soft": ("cross_entropy", _soft_calls),
+    "test_huber": ("huber_loss", _huber_calls),
+    "test_hinge": ("multiclass_hinge_loss", _hinge_calls),
+    "test_hinge_at_margin": ("multiclass_hinge_loss", _hinge_at_margin_calls),
 }
