@@ -28,8 +28,9 @@ Run it from the course root (the folder with nbgrader_config.py). It
 6. exports grades.csv, with no cell a spreadsheet would take for a formula
    (and, after --lms downloads, the LMS's import files in lms_grades/, see
    ``grader_tests.lms_export``), appends this run's part to grading.log
-   (``grader_tests.grading_log``) and writes grading_report.md: each
-   student's score per chapter and every flagged submission with its reason.
+   (``grader_tests.grading_log``), writes grading_report.md (each student's
+   score per chapter and every flagged submission with its reason) and the
+   class's insight page, insights.html (``grader_tests.insights``).
 
 It exits with 0, or with 1 when an LMS download left files out or flagged
 them (the rest is graded; the list is on stderr), or with 2 when it graded
@@ -52,8 +53,9 @@ import time
 from pathlib import Path
 
 from dlcourse.release import chapters as solution_chapters, nbgrader_env
-from grader_tests import (cgroups, events, gradebook, grading_log, lms_export, lms_zip, regrade, sandbox,
-                          student_ids, submissions)
+from grader_tests import (cgroups, events, gradebook, grading_log, insights, lms_export, lms_zip, regrade,
+                          sandbox, student_ids, submissions)
+from grader_tests.insights.similarity import DEFAULT_THRESHOLD
 from grader_tests.child_processes import die_with_parent
 from grader_tests.lms_presets import PRESETS
 from grader_tests.preprocessors import ALLOW_UNSANDBOXED_VAR
@@ -173,6 +175,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "(default: one folder per student ID)")
     parser.add_argument("--allow-unsandboxed", action="store_true",
                         help="grade without bubblewrap where it cannot run (the report says so)")
+    parser.add_argument("--similarity-threshold", type=float, default=DEFAULT_THRESHOLD, metavar="SHARE",
+                        help="the insight page lists pairs of students whose answers are at least this "
+                             f"similar (0 to 1, default {DEFAULT_THRESHOLD})")
     return parser.parse_args(argv)
 
 
@@ -305,7 +310,19 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     for path in lms_export.export(course):
         print(f"grades for the LMS: {path.relative_to(course)}")
+    write_insights(course, args.similarity_threshold)
     return skipped_files(downloads)
+
+
+def write_insights(course: Path, threshold: float) -> None:
+    """The class's insight page, for every chapter graded so far; a failure
+    here is reported and never fails grading."""
+    try:
+        page = insights.write(course, None, threshold)
+    except Exception as error:  # noqa: BLE001 - the grades are written; the page is a view of them
+        print(f"insights.html not written: {type(error).__name__}: {error}", file=sys.stderr)
+        return
+    print(f"class insights: {page.relative_to(course)} (and {insights.CSV_FOLDER}/*.csv)")
 
 
 def skipped_files(downloads: list[lms_zip.Collected]) -> int:

@@ -9,7 +9,9 @@ cell that has a registered check it
 2. right after the cell runs, judges the record in this process against the
    reference, which the student's kernel never holds;
 3. on failure puts an error output first in the cell, which nbgrader's
-   ``SaveAutoGrades`` scores as zero.
+   ``SaveAutoGrades`` scores as zero;
+4. when the notebook is done, saves every check's verdict, with the mistake
+   it named, for the instructor's insight page (``grader_tests.verdict_log``).
 
 A graded cell that never ran fails too, instead of keeping the full marks
 nbgrader gives to a test cell without an error. Execution stops at the first
@@ -42,7 +44,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade
 from traitlets import Integer
 
-from grader_tests import events, records, sandbox, submissions, untrusted_files
+from grader_tests import events, records, sandbox, submissions, untrusted_files, verdict_log
 from grader_tests.cgroups import KernelLimits
 from grader_tests.checks import Check, find
 from grader_tests.judge import judge
@@ -115,16 +117,31 @@ def verdict(check: Check, folder: Path | None, chapter: str,
     """The trusted verdict on one check's record; any failure to read or
     judge it fails this check alone. ``failed``: the notebook's functions
     that failed a check so far."""
+    return judged(check, folder, chapter, failed)[0]
+
+
+def judged(check: Check, folder: Path | None, chapter: str,
+           failed: frozenset = frozenset()) -> tuple[str | None, dict | None]:
+    """``verdict``, and the record it judged (None if missing or refused)."""
     name = f"{check.function}()"
     try:
         recorded = records.read(folder, check.check_id) if folder else None
     except records.BadRecord as problem:
-        return f"{name}: {problem}."
+        return f"{name}: {problem}.", None
     try:
-        return judge(check, recorded, load_reference(chapter), failed)
+        return judge(check, recorded, load_reference(chapter), failed), recorded
     except Exception as error:  # a value the judge did not expect
         return (f"{name}: the grader could not judge what it returned "
-                f"({type(error).__name__}); check the types the docstring asks for.")
+                f"({type(error).__name__}); check the types the docstring asks for."), recorded
+
+
+def _graded_submission(resources) -> tuple[Path, str, str] | None:
+    """(course root, student, chapter) of the notebook nbgrader autogrades, or None."""
+    grading = (resources or {}).get("nbgrader", {})
+    folder = (resources or {}).get("metadata", {}).get("path")
+    if not folder or not grading.get("student"):
+        return None
+    return Path(folder).resolve().parents[2], grading["student"], grading["assignment"]
 
 
 def _refuse_links(resources) -> None:
@@ -132,13 +149,11 @@ def _refuse_links(resources) -> None:
     solutions, the gradebook, ...). grade_class's intake quarantines them
     first; on any other path (a stock ``nbgrader autograde``, the formgrader)
     such a submission fails here, and nbgrader deletes its copy."""
-    grading = (resources or {}).get("nbgrader", {})
-    folder = (resources or {}).get("metadata", {}).get("path")
-    if not folder or not grading.get("student"):
+    if (graded := _graded_submission(resources)) is None:
         return
-    submitted = Path(folder).resolve().parents[2] / "submitted"
-    key = f"{grading['student']}/{grading['assignment']}"
-    if found := submissions.unwanted_entries(submitted, key, f"{grading['assignment']}.ipynb"):
+    course, student, chapter = graded
+    key = f"{student}/{chapter}"
+    if found := submissions.unwanted_entries(course / "submitted", key, f"{chapter}.ipynb"):
         raise RuntimeError(f"{len(found)} links, special or oversize files in submitted/{key}; "
                            "grade with `python -m grader_tests.grade_class`, which quarantines them")
 
@@ -224,6 +239,7 @@ class TrustedExecute(Execute):
         self._disk_full = False
         self._dropped: set[int] = set()
         self._failed: set[str] = set()  # functions whose checks failed so far
+        self._verdicts: dict[str, verdict_log.Verdict] = {}  # by check id, for the insight page
         _refuse_links(resources)
         if self._sandboxed():
             self._sandbox_limits = sandbox.Limits.from_env(os.environ.get(sandbox.LIMITS_VAR))
@@ -250,6 +266,7 @@ class TrustedExecute(Execute):
                 name = f"{check.function}(): this" if check else "This"
                 apply_verdict(cell, f"{name} test cell did not run: the notebook stopped "
                                     f"before it{reason}.")
+            self._save_verdicts(nb, resources)
             hits = self._limits_hit()
             if self._limits is not None:
                 self._limits.remove()
@@ -311,12 +328,28 @@ class TrustedExecute(Execute):
         cell, resources = self._executed(cell, resources, index)
         if self._stopped:  # the cell holds the error that stopped the notebook
             return cell, resources
-        message = verdict(check, self._records_folder(), resources["nbgrader"]["assignment"],
-                          frozenset(self._failed))
+        chapter = resources["nbgrader"]["assignment"]
+        message, recorded = judged(check, self._records_folder(), chapter, frozenset(self._failed))
         if message:
             self._failed.add(check.function)
         apply_verdict(cell, message)
+        self._verdicts[check.check_id] = verdict_log.judged(check, verdict_log.points(cell), message,
+                                                            recorded, chapter)
         return cell, resources
+
+    def _save_verdicts(self, nb, resources) -> None:
+        """Every registered check's verdict, for the instructor's insight page
+        (``grader_tests.verdict_log``); a check without one did not run."""
+        if (graded := _graded_submission(resources)) is None:
+            return
+        course, student, chapter = graded
+        verdicts = tuple(self._verdicts.get(check.check_id)
+                         or verdict_log.did_not_run(check, verdict_log.points(cell))
+                         for cell in nb.cells if (check := check_of(cell)))
+        try:
+            verdict_log.save(course, verdict_log.Submission(student, chapter, self._stopped, verdicts))
+        except (OSError, ValueError):  # the grades stand without it
+            self.log.warning("could not save the verdicts of %s/%s", student, chapter, exc_info=True)
 
     def _executed(self, cell, resources, index):
         cell, resources = self._execute(cell, resources, index)

@@ -31,11 +31,12 @@ GRADER = Path(__file__).resolve().parent
 # module added later and not listed here makes grades regrade when it
 # changes, never go stale.
 ORGANISING = frozenset({
-    "__init__.py", "cgroups.py", "child_processes.py", "cli.py", "events.py", "feedback.py", "feedback_math.py",
-    "feedback_verdicts.py", "grade_class.py", "gradebook.py", "grading_log.py", "insights",
-    "kernel_client.py", "lms_export.py", "lms_presets.py", "lms_zip.py", "machine_paths.py",
-    "nbgrader_speedups.py", "regrade.py", "report.py", "student_ids.py", "submissions.py",
-    "untrusted_files.py", "watch.py", "watch_queue.py", "exchange_inbox.py", "worker.py",
+    "__init__.py", "cgroups.py", "child_processes.py", "cli.py", "events.py", "exchange_inbox.py",
+    "feedback.py", "feedback_math.py", "feedback_verdicts.py", "grade_class.py", "gradebook.py",
+    "grading_log.py", "insights", "kernel_client.py", "lms_export.py", "lms_presets.py",
+    "lms_zip.py", "machine_paths.py", "named_mistakes.py", "nbgrader_speedups.py", "regrade.py",
+    "report.py", "student_ids.py", "submissions.py", "untrusted_files.py", "verdict_log.py",
+    "watch.py", "watch_queue.py", "worker.py",
 })
 
 
