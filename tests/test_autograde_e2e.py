@@ -28,11 +28,12 @@ class Chapter:
 
 
 CHAPTERS = {
-    "01_nonlinearity": Chapter(21.0, {
+    # The naive sigmoid also costs test_silu_stable (1 point): silu calls sigmoid.
+    "01_nonlinearity": Chapter(26.0, {
         "relu_grad": "def relu_grad(x):\n    return (x >= 0).astype(np.float64)",
         "sigmoid": "def sigmoid(x):\n    return 1.0 / (1.0 + np.exp(-x))",
         "elu": "def elu(x, alpha):\n    return np.where(x > 0, x, alpha * x)",
-    }, 3.0, ("the subgradient at 0 was taken as 1", "naive sigmoid overflow",
+    }, 4.0, ("the subgradient at 0 was taken as 1", "naive sigmoid overflow",
              "ELU used alpha * x instead of alpha * (exp(x) - 1)")),
     # The one-sided difference also costs find_wrong_gradient (2 points): its
     # error of order h makes correct gradients look wrong.
@@ -46,7 +47,7 @@ CHAPTERS = {
              "no floor in the denominator", "one-sided difference")),
     # Each wrong answer costs only its own cell: no other solution calls mse,
     # mae or binary_cross_entropy_with_logits, and sliders are off when graded.
-    "03_losses": Chapter(16.0, {
+    "03_losses": Chapter(23.0, {
         "mse": "def mse(pred, target):\n    r = pred - target\n    return float(np.mean(r ** 2)), r / r.size",
         "mae": ("def mae(pred, target):\n    r = pred - target\n"
                 "    return float(np.mean(np.abs(r))), np.where(r >= 0, 1.0, -1.0) / r.size"),
@@ -56,8 +57,9 @@ CHAPTERS = {
                                              "    return float(loss), (p - targets) / logits.size"),
     }, 4.0, ("the MSE gradient is missing the factor 2", "gradient at a zero residual was taken as +1",
              "overflow on large logits")),
-    # Adam without bias correction fails both Adam step cells (2 + 2 points).
-    "04_optimizers": Chapter(27.0, {
+    # Adam without bias correction fails both Adam step cells (2 + 2 points)
+    # and AdamW's (3 points), whose solution calls adam.
+    "04_optimizers": Chapter(32.0, {
         "minibatches": ("def minibatches(X, y, batch_size, rng):\n    order = rng.permutation(len(X))\n"
                         "    for i in range(len(X) // batch_size):\n"
                         "        rows = order[i * batch_size:(i + 1) * batch_size]\n        yield X[rows], y[rows]"),
@@ -69,7 +71,7 @@ CHAPTERS = {
                  "    m = beta1 * m + (1 - beta1) * dw\n    v = beta2 * v + (1 - beta2) * dw ** 2\n"
                  "    return w - lr * m / (np.sqrt(v) + eps), (m, v, t + 1)"),
         "step_lr": "def step_lr(epoch, lr0, step_size, gamma=0.1):\n    return lr0 * gamma ** ((np.asarray(epoch) + 1) // step_size)",
-    }, 9.0, ("mini-batches that drop samples", "RMSProp decay applied to the wrong term",
+    }, 12.0, ("mini-batches that drop samples", "RMSProp decay applied to the wrong term",
              "Adam without bias correction", "schedule off by one epoch")),
     # A tracker that stores references restores the last weights; nothing else
     # in the chapter uses the tracker or dropout's eval mode.
@@ -96,7 +98,7 @@ CHAPTERS = {
              "wrong share per class", "the last weights were restored instead of the best")),
     # Each wrong answer costs only its own cells: the momentum touches the running
     # statistics alone, and the other checks feed the functions grader-made inputs.
-    "06_batchnorm": Chapter(20.0, {
+    "06_batchnorm": Chapter(25.0, {
         "min_max_scale": ("def min_max_scale(train, test):\n    f = lambda a: (a - a.min(0)) / (a.max(0) - a.min(0))\n"
                           "    return f(train), f(test)"),
         "batchnorm_forward": ("def batchnorm_forward(x, gamma, beta, state, mode):\n    m, eps = state['momentum'], state['eps']\n"
@@ -115,7 +117,7 @@ CHAPTERS = {
     # He without its gain fails both of its cells (2 points); the Xavier that
     # draws from numpy's global random state fails both of its cells (2); the
     # reversed gradient norms cost the gradients cell (2).
-    "07_initialization": Chapter(21.0, {
+    "07_initialization": Chapter(25.0, {
         "he_normal": "def he_normal(fan_in, fan_out, rng):\n    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))",
         "xavier_uniform": ("def xavier_uniform(fan_in, fan_out, rng):\n    np.random.seed(0)\n"
                            "    a = np.sqrt(6.0 / (fan_in + fan_out))\n    return np.random.uniform(-a, a, (fan_in, fan_out))"),

@@ -63,6 +63,7 @@ def test_the_defaults_are_pytorchs():
     assert defaults(ref.rmsprop) == {"lr": 0.01, "rho": 0.99, "eps": 1e-8}
     assert defaults(ref.adam) == {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
     assert defaults(ref.momentum) == defaults(ref.nesterov) == {"beta": 0.9}
+    assert defaults(ref.adamw) == {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 1e-2}
 
 
 @pytest.mark.parametrize("rule, init", [("adagrad", "adagrad_init"), ("rmsprop", "rmsprop_init"),
@@ -78,7 +79,8 @@ def test_a_zero_gradient_from_the_initial_state_takes_no_step(rule, init):
 def test_the_rules_leave_w_and_dw_alone():
     w, dw = rng.normal(size=3), rng.normal(size=3)
     for rule, init in [(ref.sgd, ref.sgd_init), (ref.momentum, ref.momentum_init), (ref.nesterov, ref.nesterov_init),
-                       (ref.adagrad, ref.adagrad_init), (ref.rmsprop, ref.rmsprop_init), (ref.adam, ref.adam_init)]:
+                       (ref.adagrad, ref.adagrad_init), (ref.rmsprop, ref.rmsprop_init), (ref.adam, ref.adam_init),
+                       (ref.adamw, ref.adam_init)]:
         w_before, dw_before = w.copy(), dw.copy()
         new_w, _ = rule(w, dw, init(w), lr=0.1)
         assert new_w is not w and np.array_equal(w, w_before) and np.array_equal(dw, dw_before)
@@ -159,6 +161,95 @@ def test_adam_moments_are_the_explicit_weighted_sums():
     assert t == 5
     assert close(m, ((1 - b1) * b1 ** powers) @ gradients)
     assert close(v, ((1 - b2) * b2 ** powers) @ gradients ** 2)
+
+
+def test_adamw_without_decay_is_adam():
+    w, state = rng.normal(size=(3, 2)), (rng.normal(size=(3, 2)), rng.uniform(size=(3, 2)), 4)
+    dw = rng.normal(size=(3, 2))
+    expected, expected_state = ref.adam(w, dw, tuple(np.copy(a) for a in state[:2]) + (4,), lr=0.05)
+    got, got_state = ref.adamw(w, dw, state, lr=0.05, weight_decay=0.0)
+    assert close(got, expected) and all(close(a, b) for a, b in zip(got_state, expected_state))
+
+
+def test_adamw_with_no_data_gradient_decays_geometrically():
+    """Zero gradients keep m = 0, so only the decay acts: w_k = (1 - lr * weight_decay)^k w_0, without a warning."""
+    w0, lr, decay = rng.normal(size=4), 0.1, 0.3
+    with np.errstate(all="raise"):
+        points = run(ref.adamw, ref.adam_init, [np.zeros(4)] * 8, w0, lr=lr, weight_decay=decay)
+    assert close(points, np.outer((1 - lr * decay) ** np.arange(1, 9), w0))
+
+
+def test_adamw_with_a_constant_gradient_follows_its_closed_form():
+    """With eps = 0 Adam's step is lr * sign(g) at every step, so w_k = a w_{k-1} - lr sign(g) with a = 1 - lr lambda:
+    w_k = a^k w_0 - lr sign(g) (1 - a^k) / (1 - a), the geometric series."""
+    g, w0, lr, decay = np.array([0.02, -3.0, 7.0]), np.array([1.0, -2.0, 0.5]), 0.05, 0.2
+    a, k = 1 - lr * decay, np.arange(1, 13)[:, None]
+    points = run(ref.adamw, ref.adam_init, [g] * 12, w0, lr=lr, eps=0.0, weight_decay=decay)
+    assert close(points, a ** k * w0 - lr * np.sign(g) * (1 - a ** k) / (1 - a))
+
+
+def test_adamw_moments_see_the_data_gradient_alone():
+    gradients = rng.normal(size=(5, 3))
+    b1, b2 = 0.8, 0.95
+    points = run(ref.adamw, ref.adam_init, gradients, rng.normal(size=3), lr=0.1, beta1=b1, beta2=b2,
+                 weight_decay=0.7)
+    assert points.shape == (5, 3)
+    state = ref.adam_init(np.zeros(3))
+    w = np.full(3, 5.0)  # a large w: any decay inside the moments would show
+    for g in gradients:
+        w, state = ref.adamw(w, g, state, lr=0.1, beta1=b1, beta2=b2, weight_decay=0.7)
+    powers = np.arange(4, -1, -1)
+    assert close(state[0], ((1 - b1) * b1 ** powers) @ gradients)
+    assert close(state[1], ((1 - b2) * b2 ** powers) @ gradients ** 2)
+
+
+def test_adamw_decay_does_not_depend_on_the_gradients_scale():
+    """The book's run: gradients that alternate in sign, of sizes 0.1, 1 and 10, leave every weight near
+    (1 - lr lambda)^t, while the same penalty inside Adam leaves them far apart."""
+    sizes, lr, decay = np.array([0.1, 1.0, 10.0]), 0.01, 0.1
+    decoupled, coupled = np.ones(3), np.ones(3)
+    state_d, state_c = ref.adam_init(decoupled), ref.adam_init(coupled)
+    for t in range(1, 1001):
+        g = sizes * (-1.0) ** t
+        decoupled, state_d = ref.adamw(decoupled, g, state_d, lr=lr, weight_decay=decay)
+        coupled, state_c = ref.adam(coupled, g + decay * coupled, state_c, lr=lr)
+    target = (1 - lr * decay) ** 1000
+    assert np.all(np.abs(decoupled / target - 1) < 0.03) and np.ptp(decoupled) < 1e-3
+    assert np.ptp(coupled) > 0.5
+
+
+def test_warmup_cosine_meets_its_landmarks():
+    T, W, peak, low = 60, 12, 0.8, 0.05
+    lrs = ref.warmup_cosine(np.arange(T + 1), T, W, peak, low)
+    assert lrs.dtype == np.float64 and lrs.shape == (T + 1,)
+    assert lrs[0] == 0.0 and math.isclose(lrs[W], peak) and math.isclose(lrs[T], low)
+    assert math.isclose(lrs[W + (T - W) // 2], (peak + low) / 2)  # T - W even: the middle of the cosine
+    assert close(np.diff(lrs[:W + 1]), np.full(W, peak / W))  # a straight ramp that reaches peak at s = W
+    assert np.all(np.diff(lrs[W:]) < 0)
+    assert close(lrs[W:] + lrs[W:][::-1], np.full(T - W + 1, peak + low))  # point-symmetric cosine
+    decay = np.arange(W, T + 1)
+    assert close(lrs[W:], low + (peak - low) * np.cos(np.pi * (decay - W) / (2 * (T - W))) ** 2)  # half-angle form
+
+
+def test_warmup_cosine_without_warmup_is_cosine_annealing():
+    steps = np.arange(31)
+    assert close(ref.warmup_cosine(steps, 30, 0, 0.4, 0.01), 0.01 + 0.39 * (1 + np.cos(np.pi * steps / 30)) / 2)
+
+
+def test_warmup_cosine_total_rate_is_the_books_area():
+    """The trapezoid sum over the steps is exactly peak W / 2 for the ramp plus (peak + min) (T - W) / 2 for the
+    cosine, whose oscillating part sums to zero over half a period."""
+    for T, W, peak, low in [(100, 10, 0.1, 0.001), (37, 5, 1.0, 0.2), (20, 19, 0.3, 0.0)]:
+        lrs = ref.warmup_cosine(np.arange(T + 1), T, W, peak, low)
+        trapezoid = lrs.sum() - (lrs[0] + lrs[-1]) / 2
+        assert math.isclose(trapezoid, peak * W / 2 + (peak + low) * (T - W) / 2, rel_tol=1e-12)
+
+
+def test_warmup_cosine_takes_any_shape_and_a_scalar():
+    steps = np.array([[0, 3], [7, 20]])
+    got = ref.warmup_cosine(steps, 20, 7, 0.5)
+    assert got.shape == (2, 2) and close(got, [[0.0, 0.5 * 3 / 7], [0.5, 0.0]])
+    assert math.isclose(float(ref.warmup_cosine(7, 20, 7, 0.5, 0.1)), 0.5)
 
 
 def test_step_lr_is_constant_within_a_step_and_drops_by_gamma_between():

@@ -160,3 +160,129 @@ def test_activation_statistics_loop_and_the_batchnorm_effect():
     assert stds[0.1, False][-1] < 1e-4 < 0.9 < stds[10.0, False][-1]  # vanishing / saturating
     for scale in (0.1, 1.0, 10.0):
         assert np.all(np.abs(stds[scale, True] - 0.63) < 0.06)  # about std(tanh(N(0, 1))) at every scale
+
+
+# ---- Group and Instance Normalization ----
+
+def group_norm_by_loops(x, gamma, beta, num_groups, eps):
+    """Per example and group, the statistics module over the listed channels' entries."""
+    n, d = x.shape[:2]
+    size = d // num_groups
+    out = np.empty_like(x)
+    for i in range(n):
+        for r in range(num_groups):
+            channels = list(range(r * size, (r + 1) * size))
+            values = [float(v) for j in channels for v in x[i, j].ravel()]
+            mean, var = statistics.fmean(values), statistics.pvariance(values)
+            for j in channels:
+                out[i, j] = gamma[j] * (x[i, j] - mean) / math.sqrt(var + eps) + beta[j]
+    return out
+
+
+@pytest.mark.parametrize("shape, groups", [((3, 6, 5), 3), ((2, 8, 2, 3), 4), ((2, 4, 3), 1), ((1, 6, 2, 2), 6),
+                                           ((2, 4, 2, 2, 2), 2)])
+def test_group_norm_matches_loops_over_the_groups(shape, groups):
+    x = rng.normal(loc=2.0, scale=3.0, size=shape)
+    gamma, beta = rng.normal(size=shape[1]), rng.normal(size=shape[1])
+    out, (x_c, gamma_c, mu, var, eps) = ref.group_norm_forward(x, gamma, beta, groups, eps=1e-3)
+    assert out.shape == shape and out.dtype == np.float64
+    assert close(out, group_norm_by_loops(x, gamma, beta, groups, 1e-3))
+    assert mu.shape == var.shape == (shape[0], groups) and eps == 1e-3 and x_c is x and gamma_c is gamma
+    assert close(mu, x.reshape(shape[0], groups, -1).mean(axis=2))
+
+
+def test_each_group_has_mean_zero_and_variance_one():
+    x = rng.normal(loc=5.0, scale=4.0, size=(4, 12, 3, 3))
+    out, _ = ref.group_norm_forward(x, np.ones(12), np.zeros(12), 4, eps=0.0)
+    by_group = out.reshape(4, 4, -1)
+    assert np.allclose(by_group.mean(axis=2), 0.0, atol=1e-12) and np.allclose(by_group.var(axis=2), 1.0)
+
+
+def test_one_group_is_layer_normalization_of_each_flattened_example():
+    x = rng.normal(size=(5, 4, 6))
+    gamma, beta = rng.normal(size=4), rng.normal(size=4)
+    normed, _ = ref.layernorm_forward(x.reshape(5, -1), np.ones(24), np.zeros(24), eps=1e-5)
+    expected = gamma[None, :, None] * normed.reshape(x.shape) + beta[None, :, None]
+    assert close(ref.group_norm_forward(x, gamma, beta, 1)[0], expected)
+
+
+def test_one_channel_per_group_is_instance_normalization_is_layernorm_of_each_channel():
+    x = rng.normal(loc=-1.0, scale=2.0, size=(3, 5, 2, 4))
+    gamma, beta = rng.normal(size=5), rng.normal(size=5)
+    by_channel, _ = ref.layernorm_forward(x.reshape(15, 8), np.ones(8), np.zeros(8), eps=1e-5)
+    expected = gamma[None, :, None, None] * by_channel.reshape(x.shape) + beta[None, :, None, None]
+    out_in, (_, _, mu, var, _) = ref.instance_norm_forward(x, gamma, beta)
+    assert close(out_in, expected) and mu.shape == var.shape == (3, 5)
+    assert close(ref.group_norm_forward(x, gamma, beta, 5)[0], out_in)
+
+
+def test_group_norm_ignores_the_rest_of_the_batch_and_each_groups_scale():
+    """Unlike BatchNorm: an example alone gives the same output; and an affine change a x + b
+    of one group of one example (a > 0, eps = 0) changes nothing."""
+    x = rng.normal(size=(4, 6, 5))
+    gamma, beta = rng.normal(size=6), rng.normal(size=6)
+    out, _ = ref.group_norm_forward(x, gamma, beta, 3, eps=0.0)
+    assert close(ref.group_norm_forward(x[2:3], gamma, beta, 3, eps=0.0)[0], out[2:3])
+    moved = x.copy()
+    moved[1, 2:4] = 7.0 * moved[1, 2:4] - 3.0  # example 1, group 1
+    assert close(ref.group_norm_forward(moved, gamma, beta, 3, eps=0.0)[0], out)
+    moved[1, 1] += 1.0  # one channel of group 0 alone: its group's statistics change
+    assert not close(ref.group_norm_forward(moved, gamma, beta, 3, eps=0.0)[0][1, :2], out[1, :2])
+
+
+def test_a_constant_group_gives_beta_without_a_warning():
+    x = rng.normal(size=(2, 4, 3))
+    x[0, :2] = 1.25
+    beta = rng.normal(size=4)
+    with np.errstate(all="raise"):
+        out, _ = ref.group_norm_forward(x, rng.normal(size=4), beta, 2)
+        out_in, _ = ref.instance_norm_forward(x, rng.normal(size=4), beta)
+    assert np.allclose(out[0, :2], beta[:2, None]) and np.allclose(out_in[0, :2], beta[:2, None])
+
+
+def test_normalization_and_inputs_left_alone():
+    x, gamma, beta = rng.normal(size=(2, 4, 3)), rng.normal(size=4), rng.normal(size=4)
+    before = [a.copy() for a in (x, gamma, beta)]
+    ref.group_norm_forward(x, gamma, beta, 2)
+    ref.instance_norm_forward(x, gamma, beta)
+    assert all(np.array_equal(a, b) for a, b in zip((x, gamma, beta), before))
+
+
+# ---- the book's claim: a normalized layer's loss is scale-invariant in its weights ----
+
+def normalized_loss(X, target):
+    """L(w) = mean((BN(X w) - target)^2) with the reference BatchNorm (gamma 1, beta 0)."""
+    def loss_and_grad(w):
+        state = ref.new_batchnorm_state(1, eps=1e-12)
+        out, cache = ref.batchnorm_forward((X @ w)[:, None], np.ones(1), np.zeros(1), state, "train")
+        residual = out[:, 0] - target
+        dz, _, _ = ref.batchnorm_backward((2.0 * residual / len(target))[:, None], cache)
+        return float(np.mean(residual ** 2)), X.T @ dz[:, 0]
+    return loss_and_grad
+
+
+def test_the_gradient_of_a_normalized_layer_is_orthogonal_to_w_and_scales_as_one_over_its_norm():
+    X, target = rng.normal(size=(32, 5)), rng.normal(size=32)
+    loss_and_grad = normalized_loss(X, target)
+    w = rng.normal(size=5)
+    loss, grad = loss_and_grad(w)
+    assert np.allclose(grad, oracle_gradient(lambda v: loss_and_grad(v)[0], w), rtol=1e-5, atol=1e-8)
+    assert abs(grad @ w) < 1e-9 * np.linalg.norm(grad) * np.linalg.norm(w)
+    for c in (0.1, 3.0, 40.0):
+        loss_c, grad_c = loss_and_grad(c * w)
+        assert math.isclose(loss_c, loss, rel_tol=1e-9) and close(grad_c, grad / c)
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 6), (2, 3, 2, 5), (1, 2, 7), (2, 2, 2, 2, 3)])
+def test_instance_norm_matches_loops_over_each_channel_of_each_example(shape):
+    x = rng.normal(loc=1.0, scale=2.5, size=shape)
+    gamma, beta = rng.normal(size=shape[1]), rng.normal(size=shape[1])
+    out, (_, _, mu, var, eps) = ref.instance_norm_forward(x, gamma, beta, eps=1e-3)
+    for n in range(shape[0]):
+        for j in range(shape[1]):
+            values = [float(v) for v in x[n, j].ravel()]
+            mean, variance = statistics.fmean(values), statistics.pvariance(values)
+            assert math.isclose(mu[n, j], mean, rel_tol=1e-9, abs_tol=1e-12)
+            assert math.isclose(var[n, j], variance, rel_tol=1e-9)
+            assert close(out[n, j], gamma[j] * (x[n, j] - mean) / math.sqrt(variance + 1e-3) + beta[j])
+    assert eps == 1e-3 and mu.shape == var.shape == shape[:2]

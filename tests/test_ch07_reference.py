@@ -169,3 +169,66 @@ def test_a_random_start_learns_distinct_units():
     params, spreads = ref.train_tanh_net(X, Y, start, 0.2, 200)
     assert spreads.min() > 0.1 and mse(params, X, Y) < 0.9 * mse(start, X, Y)
     assert all(p is not q for p, q in zip(params, start)) and np.array_equal(start[1], np.zeros(8))
+
+
+# ---- orthogonal initialization ----
+
+def gram_schmidt(A):
+    """Modified Gram-Schmidt on the columns of a tall A: the Q with R's diagonal positive."""
+    Q = np.array(A, dtype=np.float64)
+    for k in range(Q.shape[1]):
+        for j in range(k):
+            Q[:, k] -= (Q[:, j] @ Q[:, k]) * Q[:, j]
+        Q[:, k] /= np.linalg.norm(Q[:, k])
+    return Q
+
+
+@pytest.mark.parametrize("fan_in, fan_out, gain", [(9, 4, 1.0), (4, 9, 5 / 3), (6, 6, np.sqrt(2.0)), (1, 5, 0.5),
+                                                   (5, 1, 2.0)])
+def test_orthogonal_init_is_gram_schmidt_of_the_same_gaussian_draws(fan_in, fan_out, gain):
+    W = ref.orthogonal_init(fan_in, fan_out, np.random.default_rng(11), gain)
+    A = np.random.default_rng(11).normal(size=(fan_in, fan_out))  # the same numbers as standard_normal
+    expected = gram_schmidt(A) if fan_in >= fan_out else gram_schmidt(A.T).T
+    assert W.shape == (fan_in, fan_out) and W.dtype == np.float64
+    assert np.allclose(W, gain * expected, rtol=1e-10, atol=1e-12)
+    small = min(fan_in, fan_out)
+    gram = W.T @ W if fan_in >= fan_out else W @ W.T
+    assert np.allclose(gram, gain ** 2 * np.eye(small), atol=1e-12)
+    assert np.allclose(np.linalg.svd(W, compute_uv=False), gain)  # every singular value is the gain
+
+
+def test_orthogonal_init_makes_one_draw_of_fan_in_by_fan_out_normals():
+    rng, twin = np.random.default_rng(5), np.random.default_rng(5)
+    ref.orthogonal_init(7, 3, rng)
+    twin.standard_normal((7, 3))
+    assert rng.bit_generator.state == twin.bit_generator.state
+    assert not np.array_equal(ref.orthogonal_init(7, 3, np.random.default_rng(6)), ref.orthogonal_init(7, 3, rng))
+
+
+def test_a_square_orthogonal_layer_keeps_every_length_times_the_gain():
+    x = np.random.default_rng(2).normal(size=(20, 12))
+    W = ref.orthogonal_init(12, 12, np.random.default_rng(3), gain=1.5)
+    assert np.allclose(np.linalg.norm(x @ W, axis=1), 1.5 * np.linalg.norm(x, axis=1))
+    assert np.allclose(np.linalg.norm(x @ W.T, axis=1), 1.5 * np.linalg.norm(x, axis=1))
+
+
+def test_orthogonal_init_is_uniformly_distributed():
+    """Haar-distributed orthogonal n x n matrices (Diaconis and Shahshahani): the trace has mean 0 and variance 1,
+    every entry has mean 0 and variance 1/n, and W[0, 0] is positive half the time. Uncorrected signs fail all
+    three: W[0, 0] of LAPACK's Q is always negative."""
+    n, draws = 5, 4000
+    samples = np.array([ref.orthogonal_init(n, n, np.random.default_rng([17, seed])) for seed in range(draws)])
+    traces = np.trace(samples, axis1=1, axis2=2)
+    assert abs(traces.mean()) < 4 / np.sqrt(draws) and abs(traces.var() - 1.0) < 0.1
+    assert np.all(np.abs(samples.mean(axis=0)) < 4 / np.sqrt(n * draws))
+    assert np.allclose((samples ** 2).mean(axis=0), 1 / n, atol=0.02)
+    assert abs(np.mean(samples[:, 0, 0] > 0) - 0.5) < 4 * 0.5 / np.sqrt(draws)
+    uncorrected = np.linalg.qr(np.random.default_rng(1).normal(size=(n, n)))[0]
+    assert uncorrected[0, 0] < 0  # what the correction is for
+
+
+def test_orthogonal_entries_of_a_tall_matrix_have_the_first_coordinate_law_of_a_random_unit_vector():
+    """A column of a uniform semi-orthogonal 8 x 3 matrix is a uniform unit vector in R^8:
+    E[x^2] = 1/8 and E[x^4] = 3 / (8 * 10)."""
+    firsts = np.array([ref.orthogonal_init(8, 3, np.random.default_rng([23, seed]))[:, 1] for seed in range(3000)])
+    assert abs((firsts ** 2).mean() - 1 / 8) < 0.005 and abs((firsts ** 4).mean() - 3 / 80) < 0.004

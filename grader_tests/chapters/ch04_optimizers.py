@@ -175,6 +175,62 @@ ADAM_MISTAKES = (
     Mistake("eps inside the square root: use sqrt(v_hat) + eps, as PyTorch does", _adam_variant(eps_inside=True)),
 )
 
+def _adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, *, penalty_in=(),
+           decay="decoupled", correct=True):
+    """AdamW with one thing changed. ``penalty_in`` names the moments that see
+    the L2 gradient weight_decay * w added to dw; ``decay`` says how the
+    decoupled decay is applied ("none" when the penalty replaces it)."""
+    m, v, t = state
+    g_m = dw + weight_decay * w if "m" in penalty_in else dw
+    g_v = dw + weight_decay * w if "v" in penalty_in else dw
+    m = beta1 * m + (1.0 - beta1) * g_m
+    v = beta2 * v + (1.0 - beta2) * g_v ** 2
+    t = t + 1
+    m_hat, v_hat = (m / (1.0 - beta1 ** t), v / (1.0 - beta2 ** t)) if correct else (m, v)
+    root = np.sqrt(v_hat) + eps
+    step = lr * m_hat / root
+    new_w = {
+        "decoupled": lambda: w * (1.0 - lr * weight_decay) - step,
+        "none": lambda: w - step,
+        "in the ratio": lambda: w - lr * (m_hat + weight_decay * w) / root,
+        "without lr": lambda: w * (1.0 - weight_decay) - step,
+        "after the step": lambda: (w - step) * (1.0 - lr * weight_decay),
+        "growing": lambda: w * (1.0 + lr * weight_decay) - step,
+    }[decay]()
+    return new_w, (m, v, t)
+
+
+def _adamw_variant(**change):
+    return lambda w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2: _adamw(
+        w, dw, state, lr, beta1, beta2, eps, weight_decay, **change)
+
+
+ADAMW_MISTAKES = (
+    Mistake("L2 penalty added to the gradient (Adam with weight_decay, not AdamW)",
+            _adamw_variant(penalty_in=("m", "v"), decay="none"),
+            "AdamW keeps the decay out of the moments: m and v see dw alone, and the old w is multiplied by "
+            "(1 - lr * weight_decay)"),
+    Mistake("the L2 gradient weight_decay * w was added to m's update only",
+            _adamw_variant(penalty_in=("m",), decay="none"),
+            "m and v see dw alone; the decay acts on w directly, new_w = (1 - lr * weight_decay) * w - Adam's step"),
+    Mistake("the decay was divided by Adam's denominator: weight_decay * w was added to m_hat before dividing by "
+            "sqrt(v_hat) + eps", _adamw_variant(decay="in the ratio"),
+            "Decoupled decay is outside the ratio: new_w = w - lr * (m_hat / (sqrt(v_hat) + eps) + weight_decay * w)"),
+    Mistake("the decay was not multiplied by the learning rate: w * (1 - weight_decay)",
+            _adamw_variant(decay="without lr"), "PyTorch's AdamW multiplies w by (1 - lr * weight_decay)"),
+    Mistake("the decay was applied after the Adam step, to the new w",
+            _adamw_variant(decay="after the step"),
+            "Decay the old w: new_w = (1 - lr * weight_decay) * w - lr * m_hat / (sqrt(v_hat) + eps)"),
+    Mistake("the decay has the wrong sign: w grew by (1 + lr * weight_decay)", _adamw_variant(decay="growing"),
+            "Weight decay shrinks: (1 - lr * weight_decay) * w"),
+    Mistake("Adam without bias correction (in AdamW's step): divide m by (1 - beta1**t) and v by (1 - beta2**t) "
+            "before the step",
+            _adamw_variant(correct=False)),
+    Mistake("weight_decay's default is 0.01, as in torch.optim.AdamW (with 0 AdamW is plain Adam)",
+            lambda w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0: _adamw(
+                w, dw, state, lr, beta1, beta2, eps, weight_decay)),
+)
+
 WRONG_SIGN = "momentum with the wrong sign: the step went uphill; v = beta * v + dw and w - lr * v"
 NOT_AN_ARRAY = Mistake("the state is a single number: it must be a float64 array of w's shape, one entry per "
                        "parameter", lambda w: 0.0)
@@ -263,6 +319,46 @@ def _cosine(epoch, lr0, T_max, eta_min=0.0):
     return eta_min + 0.5 * (lr0 - eta_min) * (1.0 + np.cos(np.pi * np.asarray(epoch) / T_max))
 
 
+def _warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0, *, ramp_shift=0, ramp_end=None,
+                   ramp_start=0.0, phase="after warm-up", floor="min_lr", angle=np.pi):
+    """The warm-up schedule with one thing changed. ``floor`` is where the
+    cosine ends: "min_lr", "zero" (min_lr left out) or "on top" (min_lr added
+    to a cosine from peak_lr to 0); ``angle`` multiplies the cosine's progress
+    (180 for a student who thought in degrees)."""
+    k = np.asarray(step, dtype=np.float64)
+    T_w, T = warmup_steps, total_steps
+    ramp = ramp_start + (peak_lr - ramp_start) * (k + ramp_shift) / max(ramp_end or T_w, 1)
+    progress = {"after warm-up": (k - T_w) / (T - T_w), "whole run": k / T, "period T": (k - T_w) / T}[phase]
+    low, high = {"min_lr": (min_lr, peak_lr), "zero": (0.0, peak_lr), "on top": (min_lr, peak_lr + min_lr)}[floor]
+    return np.where(k < T_w, ramp, low + 0.5 * (high - low) * (1.0 + np.cos(angle * progress)))
+
+
+def _warmup_variant(**change):
+    return lambda step, T, W, peak, min_lr=0.0: _warmup_cosine(step, T, W, peak, min_lr, **change)
+
+
+WARMUP_MISTAKES = (
+    Mistake("warm-up off by one step: step k used peak_lr * (k + 1) / T_w, so step 0 already moved",
+            _warmup_variant(ramp_shift=1),
+            "Steps count from 0 and the ramp is peak_lr * k / T_w: step 0 uses 0 and step T_w is the first at peak_lr"),
+    Mistake("warm-up off by one step: the ramp reached peak_lr at k = T_w - 1 (divided by T_w - 1)",
+            lambda step, T, W, peak, min_lr=0.0: _warmup_cosine(step, T, W, peak, min_lr, ramp_end=max(W - 1, 1)),
+            "The ramp is peak_lr * k / T_w, which reaches peak_lr at k = T_w, where the cosine starts"),
+    Mistake("the cosine ran over the whole run (pi * k / T) instead of over the steps after warm-up",
+            _warmup_variant(phase="whole run"),
+            "After warm-up the cosine starts afresh: pi * (k - T_w) / (T - T_w), which is 0 at k = T_w"),
+    Mistake("the cosine's period was T instead of the T - T_w steps after warm-up", _warmup_variant(phase="period T"),
+            "Divide by the length of the decay, T - T_w, so that k = T reaches min_lr"),
+    Mistake("min_lr was left out: the cosine decays from peak_lr to min_lr", _warmup_variant(floor="zero"),
+            "min_lr + (peak_lr - min_lr) * (1 + cos(pi * p)) / 2 ends at min_lr"),
+    Mistake("min_lr was added on top of a cosine of peak_lr; the cosine spans peak_lr - min_lr",
+            _warmup_variant(floor="on top")),
+    Mistake("the cosine's argument was in degrees (180 * p): numpy's cos takes radians, pi * p",
+            _warmup_variant(angle=180.0)),
+    Mistake("the warm-up started at min_lr; the ramp starts at 0: peak_lr * k / T_w",
+            lambda step, T, W, peak, min_lr=0.0: _warmup_cosine(step, T, W, peak, min_lr, ramp_start=min_lr)),
+)
+
 EPOCH_LATE = "schedule off by one epoch: epochs count from 0 and epoch 0 uses lr0 (you used epoch + 1)"
 EPOCH_EARLY = "schedule off by one epoch: epochs count from 0 and epoch 0 uses lr0 (you used epoch - 1)"
 
@@ -349,6 +445,9 @@ register(
           keeps_inputs=RULE_KEEPS, mistakes=ADAM_MISTAKES),
     check("test_adam_later_steps", judge=_judge_step("the new state", ("m_new", "v_new", "t_new")),
           keeps_inputs=RULE_KEEPS, mistakes=ADAM_MISTAKES),
+    check("test_adamw", judge=_judge_step("the new state", ("m_new", "v_new", "t_new")),
+          keeps_inputs=RULE_KEEPS, mistakes=ADAMW_MISTAKES),
+    check("test_warmup_cosine", mistakes=WARMUP_MISTAKES),
     check("test_step_lr",
           mistakes=(Mistake(EPOCH_LATE, _off_by_one(_step, 1)), Mistake(EPOCH_EARLY, _off_by_one(_step, -1)),
                     Mistake("the rate decayed every epoch (epoch / step_size without the floor); StepLR keeps it "

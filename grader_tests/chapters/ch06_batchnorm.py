@@ -141,6 +141,56 @@ def _deep(x, weights, use_batchnorm, after_activation=False, pre_activations=Fal
     return a.mean(axis=(1, 2)), a.std(axis=(1, 2), ddof=ddof), a
 
 
+def _per_channel(v, x):
+    """A per-channel vector shaped to broadcast against x of shape (N, D, *spatial)."""
+    return v.reshape((1, x.shape[1]) + (1,) * (x.ndim - 2))
+
+
+def _group_norm(x, gamma, beta, num_groups, eps=1e-5, ddof=0, spread="inside", order="consecutive",
+                over_batch=False, affine="per channel"):
+    """Group Normalization with one switch per known mistake. ``order``
+    "strided" puts channels j, j + G, j + 2G, ... in one group (the reshape
+    (N, D // G, G, ...)); ``over_batch`` also averages over the examples,
+    giving statistics of shape (G,); ``affine`` "per group" uses gamma[r] and
+    beta[r] for the whole of group r."""
+    n, d = x.shape[:2]
+    if order == "strided":
+        grouped = x.reshape(n, d // num_groups, num_groups, -1).swapaxes(1, 2).reshape(n, num_groups, -1)
+    else:
+        grouped = x.reshape(n, num_groups, -1)
+    axes = (0, 2) if over_batch else 2
+    mu, var = grouped.mean(axis=axes), grouped.var(axis=axes, ddof=ddof)
+    keep = (grouped.mean(axis=axes, keepdims=True), grouped.var(axis=axes, ddof=ddof, keepdims=True))
+    x_hat = (grouped - keep[0]) / SPREAD[spread](keep[1], eps)
+    if order == "strided":
+        x_hat = x_hat.reshape(n, num_groups, d // num_groups, -1).swapaxes(1, 2)
+    x_hat = x_hat.reshape(x.shape)
+    scale, shift = gamma, beta
+    if affine == "per group":
+        scale, shift = (np.repeat(v[:num_groups], d // num_groups) for v in (gamma, beta))
+    return _per_channel(scale, x) * x_hat + _per_channel(shift, x), (x, gamma, mu, var, eps)
+
+
+def _instance_norm(x, gamma, beta, eps=1e-5, axes="positions", ddof=0, spread="inside"):
+    """Instance Normalization with one switch per known mistake: ``axes``
+    "batch and positions" is BatchNorm per channel (statistics of shape (D,)),
+    "channels and positions" LayerNorm per example (shape (N,))."""
+    positions = tuple(range(2, x.ndim))
+    over = {"positions": positions, "batch and positions": (0, *positions),
+            "channels and positions": (1, *positions)}[axes]
+    mu, var = x.mean(axis=over), x.var(axis=over, ddof=ddof)
+    x_hat = (x - x.mean(axis=over, keepdims=True)) / SPREAD[spread](x.var(axis=over, ddof=ddof, keepdims=True), eps)
+    return _per_channel(gamma, x) * x_hat + _per_channel(beta, x), (x, gamma, mu, var, eps)
+
+
+GROUPS_OVER_BATCH = ("normalized over the batch axis too: Group Normalization takes its statistics within each "
+                     "example, over one group's channels and positions, mu and var of shape (N, num_groups)")
+GROUPS_STRIDED = ("channels grouped in the wrong order: a group is D // num_groups CONSECUTIVE channels, "
+                  "x.reshape(N, num_groups, -1); reshaping to (N, D // num_groups, num_groups, ...) puts channels "
+                  "j, j + num_groups, ... together")
+GAMMA_PER_GROUP = ("gamma and beta applied per group (gamma[r] for all of group r): they have one entry per "
+                   "channel, gamma[j] for channel j")
+
 OWN_TEST = "test data scaled with its own statistics: fit min/max or mean/std on the training split only"
 UNBIASED = "unbiased variance (ddof=1) used for normalizing: normalize with the biased variance, divide by N"
 EPS_OUTSIDE = "eps outside the square root: divide by sqrt(var + eps), not sqrt(var) + eps"
@@ -223,6 +273,25 @@ register(
            Mistake(UNBIASED, functools.partial(_layernorm, ddof=1)),
            Mistake(EPS_OUTSIDE, functools.partial(_layernorm, spread="outside")),
            Mistake(EPS_MISSING, functools.partial(_layernorm, spread="missing")),
+           keeps_inputs=True),
+    _check("test_group_norm_forward", ("out", CACHE),
+           Mistake(GROUPS_OVER_BATCH, functools.partial(_group_norm, over_batch=True)),
+           Mistake(GROUPS_STRIDED, functools.partial(_group_norm, order="strided")),
+           Mistake(UNBIASED, functools.partial(_group_norm, ddof=1)),
+           Mistake(EPS_OUTSIDE, functools.partial(_group_norm, spread="outside")),
+           Mistake(EPS_MISSING, functools.partial(_group_norm, spread="missing")),
+           Mistake(GAMMA_PER_GROUP, functools.partial(_group_norm, affine="per group")),
+           keeps_inputs=True),
+    _check("test_instance_norm_forward", ("out", CACHE),
+           Mistake("normalized over the batch too (that is BatchNorm per channel): Instance Normalization takes "
+                   "each example's channel over its positions alone, mu and var of shape (N, D)",
+                   functools.partial(_instance_norm, axes="batch and positions")),
+           Mistake("normalized over all channels of the example (that is LayerNorm): Instance Normalization "
+                   "gives each channel its own statistics, mu and var of shape (N, D)",
+                   functools.partial(_instance_norm, axes="channels and positions")),
+           Mistake(UNBIASED, functools.partial(_instance_norm, ddof=1)),
+           Mistake(EPS_OUTSIDE, functools.partial(_instance_norm, spread="outside")),
+           Mistake(EPS_MISSING, functools.partial(_instance_norm, spread="missing")),
            keeps_inputs=True),
     _check("test_activation_statistics", ("means", "stds", "activations"),
            Mistake("BatchNorm placed after the activation: normalize the pre-activation z = h @ W, then apply tanh",

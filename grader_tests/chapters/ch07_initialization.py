@@ -8,6 +8,10 @@ the reference on the same seed, which the docstrings make possible by fixing
 the one rng call each initializer makes. A mistake is named only when the
 student's output is the same as its output on every call of the check: the
 same distribution for the first check, the same values for the second.
+Orthogonal initialization is graded the same two ways, its first check on a
+property instead of a distribution: the Gram matrix of the shorter side
+(W.T @ W, or W @ W.T for a wide W) must equal the reference's gain**2 * I,
+which every semi-orthogonal matrix with the right gain has, to round-off.
 
 The one statistical threshold is ``same_distribution``'s; ``threshold_study``
 measures its margins. The training checks compare exactly: train_tanh_net is
@@ -179,12 +183,19 @@ def _judge_distribution(mistakes):
     return judge
 
 
+def _same_values(got, expected):
+    return isinstance(got, np.ndarray) and got.shape == np.shape(expected) and compare(got, expected, 1e-7, 1e-10) is None
+
+
 def _judge_draws(mistakes):
     def judge(got, expected, args):
-        fan_in, fan_out, _ = args
+        if _same_values(got, expected):  # also a wrongly shaped array judged against a mistake's
+            return None
+        fan_in, fan_out = args[:2]
         problem = _shape_problem(got, fan_in, fan_out)
-        if problem:  # every known mistake has the right shape and dtype
-            return problem
+        if problem:  # named only by a mistake that returns the same wrong array
+            mistake = first_match(mistakes, args, lambda wrong: _same_values(got, wrong))
+            return f"{problem}. {likely(mistake)}" if mistake else problem
         problem = compare(got, expected, 1e-7, 1e-10)
         if problem is None:
             return None
@@ -348,6 +359,105 @@ def _judge_train(got, expected, args):
 
 def _train_check(check_id):
     return check(check_id, mistakes=TRAIN_MISTAKES, judge=_judge_train, keeps_inputs=True)
+
+
+# ---- orthogonal initialization ----
+
+def _orthogonal(fan_in, fan_out, rng, gain=1.0, *, draw="as given", signs="fixed", method="qr", wide="transposed",
+                gain_power=1):
+    """An independent orthogonal initializer with one switch per known mistake.
+    ``draw`` "transposed" draws (fan_out, fan_in), "tall" draws the tall shape
+    directly; ``signs`` "none" skips the sign correction, "scaled" multiplies by
+    diag(R) itself; ``method`` "svd" takes the polar factor U @ Vt; ``wide``
+    "square" factors a wide A directly, "not back" forgets the last transpose."""
+    tall = fan_in >= fan_out
+    if draw == "transposed" or (draw == "tall" and not tall):
+        A = rng.standard_normal((fan_out, fan_in)).T
+    else:
+        A = rng.standard_normal((fan_in, fan_out))
+    M = A if tall or wide == "square" else A.T
+    if method == "svd":
+        U, _, Vt = np.linalg.svd(M, full_matrices=False)
+        Q = U @ Vt
+    else:
+        Q, R = np.linalg.qr(M)
+        Q = Q * {"fixed": np.sign(np.diag(R)), "none": 1.0, "scaled": np.diag(R)}[signs]
+    W = Q if tall or wide in ("square", "not back") else Q.T
+    return gain ** gain_power * W
+
+
+def _orthogonal_variant(**change):
+    def wrong(fan_in, fan_out, rng, gain=1.0):
+        return _orthogonal(fan_in, fan_out, rng, gain, **change)
+    return wrong
+
+
+def _gram(W):
+    """The Gram matrix of W's shorter side: W.T @ W for a tall W, W @ W.T for a wide one."""
+    return W.T @ W if W.shape[0] >= W.shape[1] else W @ W.T
+
+
+ORTHO_SHAPE_MISTAKES = (
+    Mistake("for a wide matrix (fan_in < fan_out) the QR of A itself gives a square Q of shape (fan_in, fan_in)",
+            _orthogonal_variant(wide="square"), "Factor the tall A.T, then transpose its Q back"),
+    Mistake("for a wide matrix (fan_in < fan_out) the Q of A.T was not transposed back: shape (fan_out, fan_in)",
+            _orthogonal_variant(wide="not back")),
+)
+ORTHO_GAIN_MISTAKES = (
+    Mistake("the gain was applied twice (gain**2 * Q): every singular value must be gain, so W.T @ W = gain**2 * I",
+            _orthogonal_variant(gain_power=2)),
+    Mistake("the gain was left out: multiply Q by gain", _orthogonal_variant(gain_power=0)),
+    Mistake("Q's columns were multiplied by diag(R) itself; multiply them by its sign, np.sign(np.diag(R)), "
+            "which keeps them unit vectors", _orthogonal_variant(signs="scaled")),
+)
+ORTHO_DRAW_MISTAKES = (
+    Mistake("no sign correction: np.linalg.qr's signs are not random (W[0, 0] always comes out negative)",
+            _orthogonal_variant(signs="none"),
+            "Multiply column k of Q by np.sign(R[k, k]), which makes Q uniformly distributed"),
+    Mistake("the Gaussian was drawn with shape (fan_out, fan_in) and transposed",
+            _orthogonal_variant(draw="transposed"), "Draw A = rng.standard_normal((fan_in, fan_out))"),
+    Mistake("for a wide matrix the Gaussian was drawn with the tall shape (fan_out, fan_in)",
+            _orthogonal_variant(draw="tall"),
+            "Draw A = rng.standard_normal((fan_in, fan_out)) always, and factor A.T when fan_in < fan_out"),
+    Mistake("the orthogonal factor came from the SVD (U @ Vt): orthogonal too, but not the QR's numbers",
+            _orthogonal_variant(method="svd"), "Use Q, R = np.linalg.qr(...) with the sign correction"),
+)
+
+
+def _same_gram(got, expected):
+    """The same shape and Gram matrix: true of any two semi-orthogonal matrices with the same gain."""
+    return (isinstance(got, np.ndarray) and got.shape == np.shape(expected) and got.dtype == np.float64
+            and bool(np.all(np.isfinite(got)))
+            and np.allclose(_gram(got), _gram(expected), rtol=1e-9, atol=1e-9 * max(1.0, np.abs(expected).max() ** 2)))
+
+
+def _judge_orthogonality(mistakes):
+    """Any semi-orthogonal matrix times the gain passes, whatever its numbers:
+    the student's Gram matrix is compared with the reference's, gain**2 * I.
+    A mistake is named when the student's matrix has its shape and Gram matrix."""
+    def judge(got, expected, args):
+        if _same_gram(got, expected):
+            return None
+        fan_in, fan_out = args[:2]
+        gain = args[3] if len(args) > 3 else 1.0
+        problem = _shape_problem(got, fan_in, fan_out)
+        if problem is None:
+            side = "W.T @ W" if fan_in >= fan_out else "W @ W.T"
+            with np.errstate(all="ignore"):
+                error = float(np.max(np.abs(_gram(got) - gain ** 2 * np.eye(min(fan_in, fan_out)))))
+            problem = f"{side} differs from gain**2 * I = {gain ** 2:.4g} * I by up to {error:.3g}"
+        mistake = first_match(mistakes, args, lambda wrong: _same_gram(got, wrong))
+        return f"{problem}. {likely(mistake)}" if mistake else problem
+    return judge
+
+
+register(
+    check("test_orthogonal_init_orthogonality", mistakes=ORTHO_SHAPE_MISTAKES + ORTHO_GAIN_MISTAKES,
+          judge=_judge_orthogonality(ORTHO_SHAPE_MISTAKES + ORTHO_GAIN_MISTAKES), draws_from_rng=True),
+    check("test_orthogonal_init_draws",
+          mistakes=ORTHO_DRAW_MISTAKES + ORTHO_GAIN_MISTAKES + ORTHO_SHAPE_MISTAKES,
+          judge=_judge_draws(ORTHO_DRAW_MISTAKES + ORTHO_GAIN_MISTAKES + ORTHO_SHAPE_MISTAKES)),
+)
 
 
 register(

@@ -676,6 +676,97 @@ def optimize(grad_fn, w0, update, init, num_steps, hyper):
         path.append(w)
     return np.array(path)
 """, None, "pops lr out of the caller's dict"),
+
+    # ---- adamw
+    Wrong("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    return adam(w, dw + weight_decay * w, state, lr, beta1, beta2, eps)
+""", "L2 penalty added to the gradient", "the penalty's gradient handed to Adam: coupled L2, not AdamW"),
+    Wrong("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    new_w, state = adam(w, dw, state, lr, beta1, beta2, eps)
+    return new_w - weight_decay * w, state
+""", "not multiplied by the learning rate", "subtracts weight_decay * w without lr"),
+    Wrong("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    stepped, state = adam(w, dw, state, lr, beta1, beta2, eps)
+    return stepped * (1 - lr * weight_decay), state
+""", "after the Adam step", "decays the new w instead of the old one"),
+    Wrong("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    m, v, t = state
+    t += 1
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return w - lr * (m_hat + weight_decay * w) / (np.sqrt(v_hat) + eps), (m, v, t)
+""", "divided by Adam's denominator", "the decay joins m_hat inside the ratio"),
+    Wrong("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+    new_w, new_state = adam(w, dw, state, lr, beta1, beta2, eps)
+    return new_w - lr * weight_decay * w, new_state
+""", "weight_decay's default", "weight_decay defaults to 0: AdamW's default call is plain Adam"),
+    Wrong("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    w *= 1 - lr * weight_decay
+    return adam(w, dw, state, lr, beta1, beta2, eps)
+""", None, "decays the caller's w in place (the values are right)"),
+    Wrong("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    m, v, t = state
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw ** 2
+    return w * (1 - lr * weight_decay) - lr * m / (np.sqrt(v) + eps), (m, v, t + 1)
+""", "without bias correction", "no bias correction, the decay right"),
+
+    # ---- warmup_cosine
+    Wrong("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    s = np.asarray(step, dtype=float)
+    ramp = peak_lr * (s + 1) / max(warmup_steps, 1)
+    p = (s - warmup_steps) / (total_steps - warmup_steps)
+    return np.where(s < warmup_steps, ramp, min_lr + (peak_lr - min_lr) * (1 + np.cos(np.pi * p)) / 2)
+""", "warm-up off by one step", "(s + 1) / W: the first step already moves"),
+    Wrong("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    s = np.asarray(step, dtype=float)
+    cosine = min_lr + 0.5 * (peak_lr - min_lr) * (1 + np.cos(np.pi * s / total_steps))
+    return np.where(s < warmup_steps, peak_lr * s / max(warmup_steps, 1), cosine)
+""", "the cosine ran over the whole run", "the cosine counts from step 0, not from the end of warm-up"),
+    Wrong("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    s = np.asarray(step, dtype=np.float64)
+    p = (s - warmup_steps) / (total_steps - warmup_steps)
+    return np.where(s < warmup_steps, peak_lr * s / max(1, warmup_steps), peak_lr * 0.5 * (1 + np.cos(np.pi * p)))
+""", "min_lr was left out", "decays to 0 whatever min_lr"),
+    Wrong("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    s = np.asarray(step) * 1.0
+    frac = (s - warmup_steps) / (total_steps - warmup_steps)
+    decay = min_lr + (peak_lr - min_lr) * (1 + np.cos(180 * frac)) / 2
+    return np.where(s < warmup_steps, peak_lr * s / max(warmup_steps, 1), decay)
+""", "in degrees", "cos(180 * p), thinking in degrees"),
+    Wrong("warmup_cosine", """
+import math
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    p = (step - warmup_steps) / (total_steps - warmup_steps)
+    return min_lr + (peak_lr - min_lr) * (1 + math.cos(math.pi * p)) / 2
+""", None, "scalar if/else and math.cos: fails on an array of steps"),
+    Wrong("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    s = np.asarray(step, dtype=float)
+    up = peak_lr * s / max(warmup_steps - 1, 1)
+    p = (s - warmup_steps) / (total_steps - warmup_steps)
+    return np.where(s < warmup_steps, up, min_lr + (peak_lr - min_lr) * (1 + np.cos(np.pi * p)) / 2)
+""", "reached peak_lr at k = T_w - 1", "the ramp divides by T_w - 1"),
+    Wrong("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    return [peak_lr * s / warmup_steps if s < warmup_steps else
+            min_lr + (peak_lr - min_lr) * (1 + np.cos(np.pi * (s - warmup_steps) / (total_steps - warmup_steps))) / 2
+            for s in np.ravel(step)]
+""", None, "returns a flat list of rates"),
 ]
 
 CORRECT = [
@@ -963,4 +1054,56 @@ def optimize(grad_fn, w0, update, init, num_steps, hyper):
         w, state = update(w, grad_fn(w), state, **hyper)
     return np.array(path, dtype=np.float64)
 """, "records before each step, one spare step at the end"),
+
+    # ---- adamw
+    Correct("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    decayed = w * (1 - lr * weight_decay)
+    return adam(decayed, dw, state, lr, beta1, beta2, eps)
+""", "decays first, as PyTorch does, then Adam's step from the decayed w"),
+    Correct("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    m, v, t = state
+    t = t + 1
+    m *= beta1
+    m += (1 - beta1) * dw
+    v *= beta2
+    v += (1 - beta2) * dw * dw
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return w - lr * (m_hat / (np.sqrt(v_hat) + eps) + weight_decay * w), (m, v, t)
+""", "written out, the moments updated in place, the decay inside the bracket"),
+    Correct("adamw", """
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    step_w, new_state = adam(w, dw, state, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+    shrink = lr * weight_decay * w
+    return [step_w - shrink, new_state]
+""", "the pair as a list"),
+
+    # ---- warmup_cosine
+    Correct("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    s = np.asarray(step, dtype=np.float64)
+    angle = np.pi * (s - warmup_steps) / (2 * (total_steps - warmup_steps))
+    decay = min_lr + (peak_lr - min_lr) * np.cos(angle) ** 2
+    if warmup_steps == 0:
+        return decay
+    return np.where(s < warmup_steps, s / warmup_steps * peak_lr, decay)
+""", "half-angle form, no ramp when W = 0"),
+    Correct("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    s = np.array(step, dtype=float)
+    out = np.empty_like(s)
+    warm = s < warmup_steps
+    out[warm] = peak_lr * s[warm] / warmup_steps
+    p = (s[~warm] - warmup_steps) / (total_steps - warmup_steps)
+    out[~warm] = min_lr + (peak_lr - min_lr) * 0.5 * (1 + np.cos(np.pi * p))
+    return out
+""", "boolean masks on a float array"),
+    Correct("warmup_cosine", """
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, min_lr=0.0):
+    s = np.asarray(step)
+    cosine = min_lr + (peak_lr - min_lr) * (1 + np.cos(np.pi * (s - warmup_steps) / (total_steps - warmup_steps))) / 2
+    return np.where(s < warmup_steps, peak_lr * s / warmup_steps, cosine)
+""", "divides by W even when W = 0 (np.where drops those entries; numpy only warns)"),
 ]

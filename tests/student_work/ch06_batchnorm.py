@@ -711,6 +711,134 @@ def activation_statistics(x, weights, use_batchnorm):
     a = np.stack(layers)
     return a.mean(axis=(1, 2)), a.std(axis=(1, 2)), a
 """, None, "normalizes each row of z (LayerNorm) instead of each feature"),
+
+    # ---- group_norm_forward
+    Wrong("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N, D = x.shape[:2]
+    xg = x.reshape(N, D // num_groups, num_groups, -1)
+    mu = xg.mean(axis=(1, 3))
+    var = xg.var(axis=(1, 3))
+    x_hat = (xg - mu[:, None, :, None]) / np.sqrt(var[:, None, :, None] + eps)
+    shape = (1, D) + (1,) * (x.ndim - 2)
+    return gamma.reshape(shape) * x_hat.reshape(x.shape) + beta.reshape(shape), (x, gamma, mu, var, eps)
+""", "channels grouped in the wrong order", "reshape (N, D // G, G, ...): channels j, j + G, ... share a group"),
+    Wrong("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N = x.shape[0]
+    g = x.reshape(N, num_groups, -1)
+    mu, var = g.mean(axis=2), g.var(axis=2, ddof=1)
+    x_hat = ((g - mu[..., None]) / np.sqrt(var[..., None] + eps)).reshape(x.shape)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", "unbiased variance", "ddof=1"),
+    Wrong("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N = x.shape[0]
+    g = x.reshape(N, num_groups, -1)
+    mu, var = g.mean(axis=2), g.var(axis=2)
+    x_hat = ((g - mu[..., None]) / (np.sqrt(var[..., None]) + eps)).reshape(x.shape)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", "eps outside the square root", "eps added to the standard deviation"),
+    Wrong("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N, D = x.shape[:2]
+    size = D // num_groups
+    out = np.empty_like(x)
+    mu, var = np.zeros((N, num_groups)), np.zeros((N, num_groups))
+    for r in range(num_groups):
+        part = x[:, r * size:(r + 1) * size]
+        axes = tuple(range(1, x.ndim))
+        mu[:, r], var[:, r] = part.mean(axis=axes), part.var(axis=axes)
+        m = mu[:, r].reshape((N,) + (1,) * (x.ndim - 1))
+        v = var[:, r].reshape((N,) + (1,) * (x.ndim - 1))
+        out[:, r * size:(r + 1) * size] = gamma[r] * (part - m) / np.sqrt(v + eps) + beta[r]
+    return out, (x, gamma, mu, var, eps)
+""", "gamma and beta applied per group", "a loop over groups that scales group r by gamma[r]"),
+    Wrong("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N = x.shape[0]
+    g = x.reshape(N, num_groups, -1)
+    mu, var = g.mean(axis=(0, 2)), g.var(axis=(0, 2))
+    x_hat = ((g - mu[None, :, None]) / np.sqrt(var[None, :, None] + eps)).reshape(x.shape)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", "normalized over the batch axis too", "statistics over the batch as well, as BatchNorm would"),
+    Wrong("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N = x.shape[0]
+    g = x.reshape(N, num_groups, -1)
+    mu, var = g.mean(axis=2, keepdims=True), g.var(axis=2, keepdims=True)
+    x_hat = ((g - mu) / np.sqrt(var + eps)).reshape(x.shape)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", None, "right output, but the cached statistics keep a third axis, (N, G, 1)"),
+    Wrong("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N = x.shape[0]
+    g = x.reshape(N, num_groups, -1)
+    mu, var = g.mean(axis=2), g.var(axis=2)
+    x_hat = ((g - mu[..., None]) / np.sqrt(var[..., None] + eps)).reshape(x.shape)
+    return gamma * x_hat + beta, (x, gamma, mu, var, eps)
+""", None, "gamma broadcast against the last (spatial) axis"),
+    Wrong("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    axes = tuple(range(1, x.ndim))
+    mu, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    out = gamma.reshape(c) * (x - mu) / np.sqrt(var + eps) + beta.reshape(c)
+    return out, (x, gamma, np.repeat(mu.reshape(-1, 1), num_groups, 1), np.repeat(var.reshape(-1, 1), num_groups, 1), eps)
+""", None, "ignores num_groups: LayerNorm over each whole example"),
+
+    # ---- instance_norm_forward
+    Wrong("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    axes = (0,) + tuple(range(2, x.ndim))
+    mu, var = x.mean(axis=axes), x.var(axis=axes)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    x_hat = (x - mu.reshape(c)) / np.sqrt(var.reshape(c) + eps)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", "normalized over the batch too", "statistics per channel over the batch: BatchNorm"),
+    Wrong("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    axes = tuple(range(1, x.ndim))
+    mu, var = x.mean(axis=axes), x.var(axis=axes)
+    e = (-1,) + (1,) * (x.ndim - 1)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    x_hat = (x - mu.reshape(e)) / np.sqrt(var.reshape(e) + eps)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", "normalized over all channels of the example", "statistics per example over every channel: LayerNorm"),
+    Wrong("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    flat = x.reshape(x.shape[0], x.shape[1], -1)
+    mu, var = flat.mean(axis=2), flat.var(axis=2, ddof=1)
+    x_hat = ((flat - mu[..., None]) / np.sqrt(var[..., None] + eps)).reshape(x.shape)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", "unbiased variance", "ddof=1 over the positions"),
+    Wrong("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    flat = x.reshape(x.shape[0], x.shape[1], -1)
+    mu, var = flat.mean(axis=2), flat.var(axis=2)
+    x_hat = ((flat - mu[..., None]) / (np.sqrt(var[..., None]) + eps)).reshape(x.shape)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", "eps outside the square root", "eps added to the standard deviation"),
+    Wrong("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    mu, var = x.mean(axis=(2, 3)), x.var(axis=(2, 3))
+    x_hat = (x - mu[:, :, None, None]) / np.sqrt(var[:, :, None, None] + eps)
+    return gamma[None, :, None, None] * x_hat + beta[None, :, None, None], (x, gamma, mu, var, eps)
+""", None, "written for images (N, D, H, W) only: fails on (N, D, L)"),
+    Wrong("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    flat = x.reshape(x.shape[0], x.shape[1], -1)
+    mu, var = flat.mean(axis=2, keepdims=True), flat.var(axis=2, keepdims=True)
+    x_hat = ((flat - mu) / np.sqrt(var + eps)).reshape(x.shape)
+    c = (1, -1) + (1,) * (x.ndim - 2)
+    return gamma.reshape(c) * x_hat + beta.reshape(c), (x, gamma, mu, var, eps)
+""", None, "right output, cached statistics of shape (N, D, 1)"),
 ]
 
 CORRECT = [
@@ -973,4 +1101,71 @@ def activation_statistics(x, weights, use_batchnorm):
     stds = np.sqrt((a ** 2).mean(axis=(1, 2)) - means ** 2)
     return means, stds, a
 """, "std as sqrt(E[h^2] - E[h]^2)"),
+
+    # ---- group_norm_forward
+    Correct("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N, D = x.shape[:2]
+    size = D // num_groups
+    out = np.empty(x.shape)
+    mu, var = np.empty((N, num_groups)), np.empty((N, num_groups))
+    for i in range(N):
+        for r in range(num_groups):
+            part = x[i, r * size:(r + 1) * size]
+            mu[i, r], var[i, r] = part.mean(), part.var()
+            out[i, r * size:(r + 1) * size] = (part - mu[i, r]) / np.sqrt(var[i, r] + eps)
+    c = (1, D) + (1,) * (x.ndim - 2)
+    return out * gamma.reshape(c) + beta.reshape(c), (x, gamma, mu, var, eps)
+""", "loops over examples and groups"),
+    Correct("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    N, D = x.shape[:2]
+    xg = x.reshape(N, num_groups, D // num_groups, *x.shape[2:])
+    axes = tuple(range(2, xg.ndim))
+    mu, var = xg.mean(axis=axes), xg.var(axis=axes)
+    m = mu.reshape(mu.shape + (1,) * len(axes))
+    v = var.reshape(var.shape + (1,) * len(axes))
+    x_hat = ((xg - m) / np.sqrt(v + eps)).reshape(x.shape)
+    g = np.expand_dims(gamma, tuple(range(1, x.ndim - 1)))
+    b = np.expand_dims(beta, tuple(range(1, x.ndim - 1)))
+    return g * x_hat + b, (x, gamma, mu, var, eps)
+""", "keeps the channels of a group on their own axis; expand_dims for gamma"),
+    Correct("group_norm_forward", """
+def group_norm_forward(x, gamma, beta, num_groups, eps=1e-5):
+    parts = np.split(x, num_groups, axis=1)
+    axes = tuple(range(1, x.ndim))
+    mu = np.stack([p.mean(axis=axes) for p in parts], axis=1)
+    var = np.stack([((p - p.mean(axis=axes, keepdims=True)) ** 2).mean(axis=axes) for p in parts], axis=1)
+    normed = [(p - p.mean(axis=axes, keepdims=True)) / np.sqrt(p.var(axis=axes, keepdims=True) + eps) for p in parts]
+    x_hat = np.concatenate(normed, axis=1)
+    shape = [1] * x.ndim
+    shape[1] = -1
+    return gamma.reshape(shape) * x_hat + beta.reshape(shape), (x, gamma, mu, var, eps)
+""", "np.split into groups and concatenate back"),
+
+    # ---- instance_norm_forward
+    Correct("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    return group_norm_forward(x, gamma, beta, x.shape[1], eps)
+""", "Group Normalization with one channel per group"),
+    Correct("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    N, D = x.shape[:2]
+    flat = x.reshape(N, D, -1)
+    mu = flat.mean(axis=-1)
+    var = ((flat - mu[:, :, None]) ** 2).mean(axis=-1)
+    out = (flat - mu[:, :, None]) / np.sqrt(var[:, :, None] + eps) * gamma[None, :, None] + beta[None, :, None]
+    return out.reshape(x.shape), (x, gamma, mu, var, eps)
+""", "flattens the positions, affine before reshaping back"),
+    Correct("instance_norm_forward", """
+def instance_norm_forward(x, gamma, beta, eps=1e-5):
+    N, D = x.shape[:2]
+    out = np.zeros_like(x)
+    mu, var = np.zeros((N, D)), np.zeros((N, D))
+    for n in range(N):
+        for j in range(D):
+            mu[n, j], var[n, j] = x[n, j].mean(), x[n, j].var()
+            out[n, j] = gamma[j] * (x[n, j] - mu[n, j]) / np.sqrt(var[n, j] + eps) + beta[j]
+    return out, (x, gamma, mu, var, eps)
+""", "two loops"),
 ]

@@ -684,6 +684,109 @@ def layer_statistics(X, dout, init, activation, widths, rng):
         "act_std = np.array(list(map(np.std, Hs[1:])))"), "map over the activations"),
 ]
 
-WRONG = ZEROS_INIT + UNIT_SPREAD + TRAIN_TANH_NET + INITIALIZERS + LAYER_STATISTICS
+# ---- orthogonal_init ----
+
+ORTHOGONAL_INIT = [
+    Wrong("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = rng.standard_normal((fan_in, fan_out))
+    if fan_in >= fan_out:
+        return gain * np.linalg.qr(A)[0]
+    return gain * np.linalg.qr(A.T)[0].T
+""", "no sign correction", "Q straight from np.linalg.qr, its signs left as LAPACK chose them"),
+    Wrong("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = rng.standard_normal((fan_in, fan_out))
+    Q, R = np.linalg.qr(A)
+    return gain * Q * np.sign(np.diag(R))
+""", "square Q of shape (fan_in, fan_in)", "factors A itself also when it is wide"),
+    Wrong("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    flip = fan_in < fan_out
+    A = rng.standard_normal((fan_in, fan_out))
+    Q, R = np.linalg.qr(A.T if flip else A)
+    Q *= np.sign(np.diag(R))
+    W = gain * (Q.T if flip else Q)
+    return gain * W
+""", "applied twice", "multiplies by the gain a second time"),
+    Wrong("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = np.random.standard_normal((fan_in, fan_out))
+    flip = fan_in < fan_out
+    Q, R = np.linalg.qr(A.T if flip else A)
+    Q = Q * np.sign(np.diag(R))
+    return gain * (Q.T if flip else Q)
+""", None, "numpy's global random state instead of rng"),
+    Wrong("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = rng.standard_normal((fan_in, fan_out))
+    U, _, Vt = np.linalg.svd(A, full_matrices=False)
+    return gain * U @ Vt
+""", "from the SVD", "the orthogonal polar factor U Vt: orthogonal, other numbers"),
+    Wrong("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)
+    A = rng.normal(size=(rows, cols))
+    Q, R = np.linalg.qr(A)
+    Q = Q * np.sign(np.diag(R))
+    return gain * (Q if fan_in >= fan_out else Q.T)
+""", "drawn with the tall shape", "draws the tall shape directly: other numbers for a wide W"),
+    Wrong("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = rng.standard_normal((fan_in, fan_out))
+    wide = fan_in < fan_out
+    Q, R = np.linalg.qr(A.T if wide else A)
+    return gain * Q * np.sign(np.diag(R))
+""", "not transposed back", "returns the (fan_out, fan_in) Q of A.T for a wide W"),
+    Wrong("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = rng.standard_normal((fan_in, fan_out))
+    wide = fan_in < fan_out
+    Q, R = np.linalg.qr(A.T if wide else A)
+    Q = Q * np.sign(np.diag(R))
+    return np.sqrt(gain) * (Q.T if wide else Q)
+""", None, "the square root of the gain, as if gain were a variance"),
+]
+
+ORTHOGONAL_INIT_CORRECT = [
+    Correct("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = rng.standard_normal((fan_in, fan_out))
+    M = A if fan_in >= fan_out else A.T
+    Q = np.zeros_like(M)
+    for k in range(M.shape[1]):
+        v = M[:, k] - Q[:, :k] @ (Q[:, :k].T @ M[:, k])
+        v = v - Q[:, :k] @ (Q[:, :k].T @ v)  # a second pass for round-off
+        Q[:, k] = v / np.linalg.norm(v)
+    return gain * (Q if fan_in >= fan_out else Q.T)
+""", "Gram-Schmidt by hand: R's diagonal is positive by construction"),
+    Correct("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_in, fan_out))
+    transposed = fan_out > fan_in
+    if transposed:
+        A = A.T
+    Q, R = np.linalg.qr(A, mode="complete")
+    Q = Q[:, :A.shape[1]]
+    d = np.diag(R)
+    Q[:, d < 0] *= -1
+    if transposed:
+        Q = Q.T
+    return Q * gain
+""", "a scaled draw (QR ignores the scale), mode='complete' sliced, negative columns flipped"),
+    Correct("orthogonal_init", """
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    A = rng.standard_normal(size=(fan_in, fan_out))
+    if fan_in < fan_out:
+        return orthogonal_from(A.T, gain).T
+    return orthogonal_from(A, gain)
+
+def orthogonal_from(M, gain):
+    Q, R = np.linalg.qr(M)
+    return gain * Q @ np.diag(np.sign(np.diag(R)))
+""", "a helper for the tall case, the signs as a diagonal matrix"),
+]
+
+WRONG = ZEROS_INIT + UNIT_SPREAD + TRAIN_TANH_NET + INITIALIZERS + LAYER_STATISTICS + ORTHOGONAL_INIT
 CORRECT = (ZEROS_INIT_CORRECT + UNIT_SPREAD_CORRECT + TRAIN_TANH_NET_CORRECT + INITIALIZERS_CORRECT
-           + LAYER_STATISTICS_CORRECT)
+           + LAYER_STATISTICS_CORRECT + ORTHOGONAL_INIT_CORRECT)

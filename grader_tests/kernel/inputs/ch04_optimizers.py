@@ -93,6 +93,19 @@ def _adam_calls(steps_taken):
     return calls
 
 
+def _adamw_calls(rng):
+    """Calls at t = 0 and later with decays from 0 to 2: with lr up to 0.1 the
+    decay's place (times lr, of the old w, outside the moments and the root)
+    moves new_w far beyond the tolerance. The last call takes every default."""
+    hyper = [(1e-3, 0.9, 0.999, 1e-8, 0.01), (0.1, 0.8, 0.99, 0.05, 0.5), (0.05, 0.5, 0.9, 1e-8, 2.0),
+             (0.1, 0.9, 0.999, 1e-8, 0.0)]
+    calls = [(rng.normal(size=shape), rng.normal(size=shape),
+              _adam_state(rng, shape, t) if t else (np.zeros(shape), np.zeros(shape), 0), *values)
+             for shape, t, values in zip(SHAPES + [(5,)], [0, 3, 9, 1], hyper)]
+    m, v, _ = _adam_state(rng, (4,), 6)
+    return calls + [_defaults_call(rng, (m, v, 6))]
+
+
 # ---- mini-batches: any shuffle from the given rng is right ----
 
 def _minibatch_calls(rng):
@@ -121,6 +134,17 @@ def _schedule_calls(extra):
 def _cosine_calls(rng):
     # The last extra leaves eta_min to its default.
     return _schedule_calls([(39, 0.001), (10, 0.05), (7, 0.0), (12,)])(rng) + [(np.arange(0, 21), 0.3, 20, 0.01)]
+
+
+def _warmup_calls(rng):
+    """Warm-ups of 10, 5, 1 and 0 steps (0: cosine annealing), a scalar step at
+    the boundary s = W, a 2-D array of steps, and min_lr left to its default."""
+    return [(np.arange(0, 101), 100, 10, float(rng.uniform(0.05, 1.0)), 0.001),
+            (np.arange(0, 21).reshape(3, 7), 20, 5, float(rng.uniform(0.05, 1.0)), 0.05),
+            (7, 30, 7, 0.5, 0.05),
+            (np.arange(0, 11), 10, 1, 0.6, 0.1),
+            (np.arange(0, 41), 40, 0, 0.3, 0.01),
+            (np.arange(0, 13), 12, 3, 0.4)]
 
 
 # ---- the optimization loop, run with grader-written rules ----
@@ -190,9 +214,11 @@ INPUTS = {
     "test_adam_init": ("adam_init", _weights),
     "test_adam_first_step": ("adam", _adam_calls([0, 0, 0])),
     "test_adam_later_steps": ("adam", _adam_calls([1, 4, 9])),
+    "test_adamw": ("adamw", _adamw_calls),
     # The fourth extra of step_lr leaves gamma to its default.
     "test_step_lr": ("step_lr", _schedule_calls([(10, 0.5), (3, 0.1), (7, 0.9), (4,)])),
     "test_exponential_lr": ("exponential_lr", _schedule_calls([(0.95,), (0.5,), (0.9,)])),
     "test_cosine_annealing_lr": ("cosine_annealing_lr", _cosine_calls),
+    "test_warmup_cosine": ("warmup_cosine", _warmup_calls),
     "test_optimize": ("optimize", _loop_calls),
 }

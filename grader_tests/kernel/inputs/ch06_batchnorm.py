@@ -94,6 +94,41 @@ def _deep_calls(rng):
     return calls
 
 
+# ---- Group and Instance Normalization: inputs with channels and positions ----
+
+def _channels(rng, shape):
+    """Channels with their own offsets and scales, so that which entries share
+    statistics (the group, the example, the batch) changes every result."""
+    d = shape[1]
+    per_channel = (1, d) + (1,) * (len(shape) - 2)
+    loc = rng.normal(scale=3.0, size=d).reshape(per_channel)
+    scale = rng.uniform(0.3, 3.0, size=d).reshape(per_channel)
+    return loc + scale * rng.normal(size=shape)
+
+
+def _group_norm_calls(rng):
+    """(N, D, L), (N, D, H, W) and a 5-D input; 1, D and in-between groups; a
+    batch of one; a group whose entries are all equal (variance 0: only eps
+    keeps it finite); one call with eps given."""
+    calls = []
+    for shape, groups in [((4, 6, 5), 3), ((2, 8, 3, 4), 4), ((3, 4, 7), 1), ((2, 6, 2, 3), 6), ((1, 6, 4), 2),
+                          ((2, 4, 2, 2, 3), 2)]:
+        calls.append((_channels(rng, shape), *_affine_params(rng, shape[1]), groups))
+    calls[0][0][1, 2:4] = 3.0  # example 1, group 1 (channels 2 and 3) constant
+    x = _channels(rng, (3, 6, 4))
+    calls.append((x, *_affine_params(rng, 6), 3, 1e-2))
+    return calls
+
+
+def _instance_norm_calls(rng):
+    """(N, D, L), (N, D, H, W), a 5-D input, a batch of one, a constant channel, eps given."""
+    calls = [(_channels(rng, shape), *_affine_params(rng, shape[1]))
+             for shape in [(4, 3, 6), (2, 5, 3, 4), (1, 2, 5), (2, 3, 2, 2, 3)]]
+    calls[0][0][2, 1] = -1.5  # example 2, channel 1 constant
+    calls.append((_channels(rng, (3, 4, 5)), *_affine_params(rng, 4), 1e-2))
+    return calls
+
+
 INPUTS = {
     "test_min_max_scale": ("min_max_scale", _split_calls),
     "test_standardize": ("standardize", _split_calls),
@@ -104,4 +139,6 @@ INPUTS = {
     "test_batchnorm_backward_compact": ("batchnorm_backward_compact", _backward_calls),
     "test_layernorm_forward": ("layernorm_forward", _layernorm_calls),
     "test_activation_statistics": ("activation_statistics", _deep_calls),
+    "test_group_norm_forward": ("group_norm_forward", _group_norm_calls),
+    "test_instance_norm_forward": ("instance_norm_forward", _instance_norm_calls),
 }

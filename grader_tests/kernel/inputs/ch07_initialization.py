@@ -126,6 +126,20 @@ def _random_calls(rng):
     return calls + [(X, Y, params, 0.3, 0)]  # no step: the parameters as given, one spread
 
 
+# ---- orthogonal initialization: (fan_in, fan_out, rng, gain) ----
+
+def _orthogonal_calls(rng):
+    """Tall, wide and square matrices, a single row and a single column, the
+    tanh gain, He's gain, gain 1 given, and gain left to its default."""
+    shapes_gains = [((40, 16), 1.0), ((12, 30), 5 / 3), ((20, 20), np.sqrt(2.0)), ((7, 3), None), ((1, 6), 0.5),
+                    ((9, 1), 2.0)]
+    calls = []
+    for (fan_in, fan_out), gain in shapes_gains:
+        call = (fan_in, fan_out, np.random.default_rng(rng.integers(2**32)))
+        calls.append(call if gain is None else call + (gain,))
+    return calls
+
+
 INPUTS = {
     "test_zeros_init": ("zeros_init", _zeros_init_calls),
     **{check_id: entry for name in INITIALIZERS
@@ -136,4 +150,6 @@ INPUTS = {
     "test_unit_spread": ("unit_spread", _spread_calls),
     "test_train_symmetric": ("train_tanh_net", _symmetric_calls),
     "test_train_random": ("train_tanh_net", _random_calls),
+    "test_orthogonal_init_orthogonality": ("orthogonal_init", _orthogonal_calls),
+    "test_orthogonal_init_draws": ("orthogonal_init", _orthogonal_calls),
 }
