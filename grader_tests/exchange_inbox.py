@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import os
 import pwd
+import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader_tests import student_ids
 
 MAX_ENTRIES = 200_000  # read of one inbound folder; a class submits far fewer
+# nbgrader's submit copies the files, then writes timestamp.txt and, last,
+# submission_secret.txt, then sets the folder's permissions: a folder counts
+# once that file is there and nothing in it changed for this long.
+LAST_WRITTEN = "submission_secret.txt"
+SETTLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -63,19 +70,33 @@ def owned_by_student(entry: os.DirEntry, student: str) -> bool:
         return False
 
 
+def settled(entry: os.DirEntry, now: float) -> bool:
+    """Whether nbgrader's submit has finished writing this folder (no link is followed)."""
+    try:
+        last = os.stat(os.path.join(entry.path, LAST_WRITTEN), follow_symlinks=False)
+        folder = entry.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    changed = max(last.st_mtime, last.st_ctime, folder.st_mtime, folder.st_ctime)
+    return stat.S_ISREG(last.st_mode) and now - changed >= SETTLE_SECONDS
+
+
 def arrivals(inbound: Path, chapters: frozenset[str], check_owner: bool) -> tuple[list[Arrival], int]:
     """The submissions in inbound/ of the given chapters, and how many
     entries were left alone. With ``check_owner`` (nbgrader's
     ``ExchangeCollect.check_owner``), a folder that another account made in
-    a student's name is left alone: it could use up that student's window."""
+    a student's name is left alone: it could use up that student's window.
+    A folder still being written is neither: it is read on a later look."""
     found, ignored = [], 0
+    now = time.time()
     with os.scandir(inbound) as entries:
         for count, entry in enumerate(entries):
             if count >= MAX_ENTRIES:
                 break
             arrival = parse(entry.name, chapters) if entry.is_dir(follow_symlinks=False) else None
             if arrival and (not check_owner or owned_by_student(entry, arrival.student)):
-                found.append(arrival)
+                if settled(entry, now):
+                    found.append(arrival)
             else:
                 ignored += 1
     return found, ignored

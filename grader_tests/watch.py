@@ -191,6 +191,14 @@ class Watcher:
             self.last_line = line
 
 
+def read_status(course: Path) -> dict:
+    """watch_status.json of a watcher running in ``course``; empty before its first write."""
+    try:
+        return json.loads((course / STATUS_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def single_watcher_lock(course: Path):
     """A second watcher on one course folder would grade the same students: refuse it."""
     handle = open(course / LOCK_FILE, "w")

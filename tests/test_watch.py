@@ -5,7 +5,6 @@ notebook is contained; the watcher killed mid-grading loses nothing and
 regrades nothing when it starts again; Ctrl-C stops it cleanly."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -18,6 +17,8 @@ import pytest
 
 import simulated_class as sim
 from dlcourse.release import nbgrader_env
+from grader_tests import exchange_inbox
+from grader_tests.watch import read_status
 from hub import CHAPTER, Student, make_hub, page_score, partial_points, partly_done, points
 
 TOTAL = points()
@@ -53,10 +54,7 @@ class Watcher:
                                         stderr=subprocess.STDOUT)
 
     def status(self) -> dict:
-        try:
-            return json.loads((self.course / "watch_status.json").read_text())
-        except (OSError, ValueError):
-            return {}
+        return read_status(self.course)
 
     def wait_for(self, condition, timeout: float = 150) -> dict:
         end = time.monotonic() + timeout
@@ -96,6 +94,22 @@ def assert_nothing_left_running(course: Path) -> None:
     while (left := processes_in(course)) and time.monotonic() < end:
         time.sleep(0.2)
     assert left == []
+
+
+def test_a_submission_counts_once_nbgrader_has_finished_writing_it(tmp_path):
+    folder = tmp_path / f"alice+{CHAPTER}+2026-11-30 10:00:00.000000 UTC+abc"
+    folder.mkdir()
+    (folder / f"{CHAPTER}.ipynb").write_text("{}")
+    (tmp_path / f"bob+{CHAPTER}+not a time+abc").mkdir()
+    chapters = frozenset({CHAPTER})
+    assert exchange_inbox.arrivals(tmp_path, chapters, check_owner=False) == ([], 1)  # still being copied
+    (folder / exchange_inbox.LAST_WRITTEN).write_text("secret")
+    assert exchange_inbox.arrivals(tmp_path, chapters, check_owner=False)[0] == []  # just written
+    time.sleep(exchange_inbox.SETTLE_SECONDS + 0.1)
+    found, ignored = exchange_inbox.arrivals(tmp_path, chapters, check_owner=False)
+    assert [(a.student, a.chapter) for a in found] == [("alice", CHAPTER)] and ignored == 1
+    # Made by another account in alice's name (here, anyone but root's own name): left alone.
+    assert exchange_inbox.arrivals(tmp_path, chapters, check_owner=True)[0] == []
 
 
 @pytest.fixture(scope="module")
