@@ -8,6 +8,8 @@ is not file:/data:/about:/blob: aborted and recorded, and the test checks:
   no console error and no uncaught exception;
 * math is typeset by MathJax (mjx-container present) and no raw TeX delimiters
   are left in the visible text;
+* no display equation is wider than the article column at the test's viewport
+  (MathJax does not break lines, so a wide equation is cut off);
 * every static slider swaps its visible figure and its value label when its
   range input moves.
 
@@ -36,6 +38,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# At 1200 px the theme starts showing both sidebars, which leaves the article
+# its narrowest column (688 px) of any window at least that wide; narrower
+# windows hide the left sidebar and give the article the whole width.
+VIEWPORT = {"width": 1200, "height": 900}
 
 
 def _pages() -> list[Path]:
@@ -94,7 +100,7 @@ class PageLog:
 def _open(browser, path: Path):
     """Open a built page offline; return (context, page, log)."""
     log = PageLog()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
 
     def route(r):
         url = r.request.url
@@ -137,6 +143,31 @@ _VISIBLE_PROSE_JS = """() => {
 }"""
 
 _RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac\{")
+
+# Display equations whose typeset width passes the article column's right edge,
+# each with its TeX source (so it can be found in book/*.md) and the widths.
+_WIDE_EQUATIONS_JS = """() => {
+  const column = document.querySelector('article.bd-article') || document.body;
+  const right = column.getBoundingClientRect().right;
+  const tex = new Map();
+  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) tex.set(item.typesetRoot, item.math);
+  }
+  const wide = [];
+  for (const m of document.querySelectorAll('mjx-container[display="true"]')) {
+    const box = m.getBoundingClientRect();
+    const content = m.querySelector('mjx-math') || m;
+    const edge = Math.max(box.right, content.getBoundingClientRect().right);
+    if (m.scrollWidth > m.clientWidth + 2 || edge > right + 2) {
+      wide.push({
+        tex: (tex.get(m) || m.textContent).replace(/\\s+/g, ' ').trim(),
+        width: Math.round(Math.max(m.scrollWidth, edge - box.left)),
+        room: Math.round(Math.min(m.clientWidth, right - box.left)),
+      });
+    }
+  }
+  return wide;
+}"""
 
 
 def _page_id(path: Path) -> str:
@@ -197,6 +228,13 @@ def test_page_offline(browser, path: Path):
         assert not log.outside, f"{_page_id(path)} requested other hosts: {log.outside}"
         assert not log.failed, f"{_page_id(path)} asked for missing files: {log.failed}"
         assert not log.console_errors, f"console errors on {_page_id(path)}: {log.console_errors}"
+
+        wide = page.evaluate(_WIDE_EQUATIONS_JS)
+        assert not wide, (
+            f"display equations wider than the article column of {_page_id(path)} "
+            f"at {VIEWPORT['width']}x{VIEWPORT['height']}:\n"
+            + "\n".join(f"  {w['width']} px in {w['room']} px: {w['tex'][:200]}" for w in wide)
+        )
     finally:
         context.close()
 
