@@ -53,6 +53,7 @@ SLOTS = sa.Table(
     sa.Column("last_started", sa.Float),
 )
 LOCAL_DB = "watch_queue.db"
+SCHEMA_LOCK = 0x636F7572  # any number; the same in every watcher
 
 
 def queue_url(course: Path, db_url: str) -> str:
@@ -95,7 +96,11 @@ class Queue:
         self.engine = sa.create_engine(url)
         self.course_id = course_id
         self.watcher = watcher
-        METADATA.create_all(self.engine)
+        with self.engine.begin() as db:
+            if self.engine.dialect.name == "postgresql":
+                # Watchers starting together would each try to create the tables.
+                db.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+            METADATA.create_all(db)
         self.known: set[str] = set()  # arrivals this watcher has already added
 
     def add(self, arrivals: list[Arrival]) -> int:

@@ -23,7 +23,7 @@ from hub import CHAPTER, Student, make_hub, page_score, partial_points, partly_d
 
 TOTAL = points()
 
-GAP = 45  # seconds between two gradings of one student's chapter
+GAP = 600  # seconds between two gradings of one student's chapter: the tests open the window themselves
 WATCH = ["--interval", "1", "--min-gap", str(GAP), "--timeout", "8", "--memory-mb", "1024",
          "--cpu-seconds", "30"]
 # On a hub where every student is the same account (here, the test's), nbgrader's owner check is off.
@@ -64,6 +64,12 @@ class Watcher:
                 return status
             time.sleep(0.3)
         raise AssertionError(f"timed out; status {self.status()}\n{self.log.read_text()[-3000:]}")
+
+    def open_window(self, student: str) -> None:
+        """As if the student's last grading had started GAP seconds ago."""
+        with sqlite3.connect(self.course / "watch_queue.db") as db:
+            db.execute("update course_watch_slots set last_started = ? where student = ?",
+                       (time.time() - GAP - 1, student))
 
     def arrivals(self) -> dict[str, tuple[str, str]]:
         """Every submission the queue knows: name -> (state, student)."""
@@ -119,19 +125,17 @@ def hub(tmp_path_factory):
     students = {name: Student(name, tmp / "home", exchange) for name in ("alice", "bob", "mallory", "dave", "erin")}
     watcher = Watcher(course, tmp / "watch.log")
     watcher.start()
-    started = time.monotonic()
     for name, work in (("alice", sim.correct), ("bob", sim.untouched), ("mallory", hostile), ("dave", partly_done)):
         students[name].fetch_work_and_submit([work])
     watcher.wait_for(lambda s: s.get("graded", 0) >= 4 and not s.get("grading"))
-    elapsed = time.monotonic() - started
-    yield course, students, watcher, elapsed
+    yield course, students, watcher
     if watcher.process.poll() is None:
         watcher.process.kill()
 
 
-def test_every_student_fetches_the_right_feedback_within_a_minute(hub):
-    course, students, _, elapsed = hub
-    assert elapsed < 60 + 30  # four submissions in one batch, plus the submitting itself
+def test_every_student_fetches_the_right_feedback(hub):
+    # How fast: benchmarks/watch_latency.py.
+    course, students, _ = hub
     expected = {"alice": TOTAL, "bob": 0.0, "dave": partial_points()}
     for name, score in expected.items():
         students[name].nbgrader("fetch_feedback")
@@ -140,7 +144,7 @@ def test_every_student_fetches_the_right_feedback_within_a_minute(hub):
 
 
 def test_the_hostile_submission_is_contained(hub):
-    course, students, _, _ = hub
+    course, students, _ = hub
     students["mallory"].nbgrader("fetch_feedback")
     page, = students["mallory"].feedback_pages().values()
     text = page.read_text()
@@ -149,21 +153,21 @@ def test_the_hostile_submission_is_contained(hub):
 
 
 def test_the_page_says_when_the_next_submission_is_graded(hub):
-    _, students, _, _ = hub
+    _, students, _ = hub
     page, = students["alice"].feedback_pages().values()
     assert "Your next submission of 01_nonlinearity will be graded from" in page.read_text()
 
 
 def test_a_resubmission_inside_the_window_waits_for_it(hub):
-    course, students, watcher, _ = hub
+    course, students, watcher = hub
     students["dave"].work_and_submit([sim.correct])
     status = watcher.wait_for(lambda s: s.get("waiting"))
     assert [w["student"] for w in status["waiting"]] == ["dave"]
     time.sleep(3)  # several cycles: still not graded
     assert convertions(course, "dave") == 1
-    # The window opens: the newest submission is graded, once.
-    watcher.wait_for(lambda s: not s.get("waiting") and not s.get("grading") and s.get("graded") >= 5,
-                     timeout=GAP + 60)
+    # The window opens (its start moved back by the test, not waited for): the newest submission is graded, once.
+    watcher.open_window("dave")
+    watcher.wait_for(lambda s: not s.get("waiting") and not s.get("grading") and s.get("graded") >= 5)
     assert convertions(course, "dave") == 2
     students["dave"].nbgrader("fetch_feedback")
     assert sorted(page_score(p)[0] for p in students["dave"].feedback_pages().values()) == \
@@ -171,7 +175,7 @@ def test_a_resubmission_inside_the_window_waits_for_it(hub):
 
 
 def test_killed_mid_grading_it_loses_nothing_and_regrades_nothing(hub):
-    course, students, watcher, _ = hub
+    course, students, watcher = hub
     students["erin"].fetch_work_and_submit([sim.correct])
     watcher.wait_for(lambda s: "erin/01_nonlinearity" in s.get("grading", []))
     time.sleep(1.5)  # inside grade_class
@@ -190,7 +194,7 @@ def test_killed_mid_grading_it_loses_nothing_and_regrades_nothing(hub):
 
 
 def test_ctrl_c_stops_it_cleanly(hub):
-    course, _, watcher, _ = hub
+    course, _, watcher = hub
     watcher.process.send_signal(signal.SIGINT)
     assert watcher.process.wait(timeout=30) == 0
     assert watcher.status()["state"] == "stopped"
