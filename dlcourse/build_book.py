@@ -6,7 +6,9 @@ Run from the repository root:  python -m dlcourse.build_book   (or `make book`)
 2. runs `npm ci` in book/vendor when package-lock.json changed since the last
    install, then copies the files the pages load (MathJax 3, the widget manager)
    into book/vendor/static, which _config.yml serves as html_static_path;
-3. runs `jupyter-book build . -W -n --keep-going` (warnings are errors), with
+3. runs the reading pages whose code changed, one kernel per core, into the
+   execution cache (``execute_pages_in_parallel``);
+4. runs `jupyter-book build . -W -n --keep-going` (warnings are errors), with
    the launch buttons left out while _config.yml names no repository
    (``launch_config``).
 
@@ -16,6 +18,7 @@ Exit status is non-zero when any step fails.
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import subprocess
 import sys
@@ -150,6 +153,38 @@ def launch_config() -> list[str]:
     return ["--config", str(path)]
 
 
+def execution_timeout() -> int:
+    """Seconds a page's cell may run: _config.yml's execute.timeout, as jupyter-book applies it."""
+    import yaml
+
+    return int(yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
+
+
+def execute_pages_in_parallel() -> None:
+    """Run the reading pages whose code has no cached outputs yet, one kernel
+    per core, into the execution cache that jupyter-book reads (the cache is
+    keyed by the pages' code): jupyter-book would run them one after another.
+    A page that fails here is left to jupyter-book, which runs it again and
+    reports the error as the build's."""
+    pages = [page for page in sorted((ROOT / "book").glob("*.md")) if "```{code-cell}" in page.read_text()]
+    checked = ROOT / "_build" / ".jupyter_cache" / ".pages-checked"
+    if checked.exists() and all(page.stat().st_mtime <= checked.stat().st_mtime for page in pages):
+        return  # no page changed since the last check: nothing to run
+    # jupyter-cache takes a second to import: only when a page changed.
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(checked.parent))
+    for page in pages:
+        cache.add_nb_to_project(str(page), read_data={"name": "myst_nb_md", "type": "plugin"})
+    stale = [record.uri for record in cache.list_unexecuted()]
+    if stale:
+        say(f"running {len(stale)} reading pages in parallel")
+        executor = load_executor("local-parallel", cache, logger=logging.getLogger("jupyter-cache"))
+        executor.run_and_cache(filter_uris=stale, timeout=execution_timeout())
+    checked.touch()
+
+
 def build_html() -> None:
     cmd = jupyter_book_command() + ["build", ".", "--builder", "html", "-W", "-n", "--keep-going",
                                     *launch_config()]
@@ -170,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         install_vendor()
         warm_matplotlib()
+        execute_pages_in_parallel()
         build_html()
     except BuildError as exc:
         print(f"[book] {exc}" if str(exc).startswith("error") else f"[book] error: {exc}", file=sys.stderr)

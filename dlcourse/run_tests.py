@@ -5,10 +5,13 @@ then the whole suite.
    bubblewrap for the grading sandbox), installed when missing;
 2. the book, built as ``make book`` builds it, so the browser test opens
    exactly what students get;
-3. pytest over tests/, with any extra arguments passed through.
+3. pytest over tests/, one worker per core (pytest-xdist; each test file
+   stays on one worker, so its module fixtures are built once), with any
+   extra arguments passed through (``-n 0`` runs it in one process).
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -24,7 +27,8 @@ def main(argv: list[str]) -> int:
         print("[test] the book did not build; see above", file=sys.stderr)
         return 1
     print("[test] running the test suite", flush=True)
-    return int(pytest.main(["tests", *argv]))
+    workers = ["-n", str(len(os.sched_getaffinity(0))), "--dist", "loadfile"]
+    return int(pytest.main(["tests", *workers, *argv]))
 
 
 if __name__ == "__main__":
