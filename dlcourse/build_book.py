@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path.cwd()
@@ -181,8 +184,27 @@ def execute_pages_in_parallel() -> None:
     if stale:
         say(f"running {len(stale)} reading pages in parallel")
         executor = load_executor("local-parallel", cache, logger=logging.getLogger("jupyter-cache"))
-        executor.run_and_cache(filter_uris=stale, timeout=execution_timeout())
+        with stderr_kept() as kept:  # the kernels' start-up notices; jupyter-book reports real errors
+            result = executor.run_and_cache(filter_uris=stale, timeout=execution_timeout())
+        if result.errored or result.excepted:
+            say(f"{len(result.errored) + len(result.excepted)} pages failed here; jupyter-book runs them again")
+            sys.stderr.write(kept.read_text(errors="replace")[-5000:])
     checked.touch()
+
+
+@contextmanager
+def stderr_kept():
+    """This process's stderr, and that of the processes it starts meanwhile, into a file."""
+    with tempfile.TemporaryDirectory() as folder:
+        kept = Path(folder) / "stderr"
+        saved = os.dup(2)
+        with open(kept, "wb") as file:
+            os.dup2(file.fileno(), 2)
+            try:
+                yield kept
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
 
 
 def build_html() -> None:
