@@ -5,6 +5,7 @@ pins, and nothing of the course. Built once per set of versions under
 in a kernels folder of its own (``kernels_dir``)."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
@@ -27,15 +28,20 @@ def pins() -> list[str]:
 
 
 def environment() -> Path:
-    """The environment's folder (built on first use)."""
+    """The environment's folder (built on first use). Test files on several
+    pytest workers ask for it at once: one builds it under a lock, the others
+    wait for it and use it."""
     wanted = pins()
     folder = ROOT / "_build" / "standalone-env" / hashlib.sha256(" ".join(wanted).encode()).hexdigest()[:12]
     python = folder / "bin" / "python"
-    if not (folder / ".complete").exists():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(folder)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        *wanted], check=True)
-        (folder / ".complete").write_text("\n".join(wanted))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".complete").exists():
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(folder)], check=True)
+            subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                            *wanted], check=True)
+            (folder / ".complete").write_text("\n".join(wanted))
     return folder
 
 
