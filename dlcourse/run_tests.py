@@ -6,9 +6,9 @@ then the whole suite.
 2. the book, built as ``make book`` builds it, so the browser test opens
    exactly what students get;
 3. pytest over tests/, one worker per core (pytest-xdist; each test file
-   stays on one worker, so its module fixtures are built once, and the
-   browser-driving files share one: tests/conftest.py), with any extra
-   arguments passed through (``-n 0`` runs it in one process).
+   stays on one worker, in its order, so its module fixtures are built
+   once), with any extra arguments passed through (``-n 0`` runs it in one
+   process).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
         print("[test] the book did not build; see above", file=sys.stderr)
         return 1
     print("[test] running the test suite", flush=True)
-    workers = ["-n", str(len(os.sched_getaffinity(0))), "--dist", "loadgroup"]  # groups: tests/conftest.py
+    workers = ["-n", str(len(os.sched_getaffinity(0))), "--dist", "loadfile"]
     return int(pytest.main(["tests", *workers, *argv]))
 
 

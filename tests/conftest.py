@@ -1,5 +1,4 @@
-"""Shared fixtures: judging a namespace of functions the way grading does;
-and which pytest worker runs which file."""
+"""Shared fixtures: judging a namespace of functions the way grading does."""
 from __future__ import annotations
 
 import json
@@ -13,20 +12,6 @@ from grader_tests.kernel.record import RECORD_DIR, record
 from grader_tests.reference import execute_reference_cells, load_reference
 
 import simulated_class as sim
-
-
-# make test runs one pytest worker per core (--dist loadgroup). Each file is a
-# group of its own, so its module fixtures are built once; the files that
-# drive Chromium or JupyterLab share one group, since two of them at once
-# starve each other's pages of CPU.
-BROWSER_FILES = {"test_book_browser.py", "test_book_links.py", "test_jupyterlab_sliders.py",
-                 "test_standalone_notebooks.py", "test_feedback_security.py"}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        name = item.path.name
-        item.add_marker(pytest.mark.xdist_group("browser" if name in BROWSER_FILES else name))
 
 
 @pytest.fixture
