@@ -79,13 +79,14 @@ def defuse_csv(path: Path) -> None:
     os.replace(written, path)
 
 
-def _scores(course: Path) -> dict[tuple[str, str], str]:
+def read_scores(course: Path) -> dict[tuple[str, str], str]:
+    """(student, chapter) -> "score/max" from grades.csv; empty before any export."""
     try:
         with open(course / GRADES_FILE) as file:
             return {(row["student_id"], row["assignment"]):
                     f"{float(row['score']):g}/{float(row['max_score']):g}"
                     for row in csv.DictReader(file)}
-    except OSError:
+    except (OSError, KeyError, ValueError):
         return {}
 
 
@@ -176,7 +177,7 @@ def write_report(course: Path, found: list[Submission], chapters: list[str],
     graded = graded_keys(course)
     # A score only for what was graded: a failed submission's row in the
     # gradebook is nbgrader's leftover, not a grade.
-    scores = {(student, chapter): score for (student, chapter), score in _scores(course).items()
+    scores = {(student, chapter): score for (student, chapter), score in read_scores(course).items()
               if f"{student}/{chapter}" in graded}
     failed = failures(course)
     students = sorted({s.student for s in found})

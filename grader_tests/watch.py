@@ -33,7 +33,6 @@ twice, and what a watcher that died held is taken by another.
 from __future__ import annotations
 
 import argparse
-import csv
 import fcntl
 import json
 import os
@@ -47,10 +46,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dlcourse.release import chapters as solution_chapters, nbgrader_env
-from grader_tests import exchange_inbox, gradebook
+from grader_tests import exchange_inbox, gradebook, report
 from grader_tests.child_processes import die_with_parent
 from grader_tests.feedback import FEEDBACK_NOTE_VAR
-from grader_tests.report import GRADES_FILE
 from grader_tests.watch_queue import Queue, queue_url
 
 STATUS_FILE = "watch_status.json"
@@ -156,18 +154,10 @@ class Watcher:
                           *(f"--student={s}" for s in submitted), env=env)
         if not graded or not self.run("nbgrader", "release_feedback", chapter):
             return {}
-        scores = self.scores()
+        scores = report.read_scores(self.course)
         self.recent.extendleft(f"{_utc(time.time())} {s}/{chapter} {scores.get((s, chapter), 'not graded')}"
                                for s in submitted)
         return submitted
-
-    def scores(self) -> dict[tuple[str, str], str]:
-        try:
-            with open(self.course / GRADES_FILE, newline="") as file:
-                return {(row["student_id"], row["assignment"]): f"{float(row['score']):g}/{float(row['max_score']):g}"
-                        for row in csv.DictReader(file)}
-        except (OSError, KeyError, ValueError):
-            return {}
 
     # --- status ------------------------------------------------------------
     def status(self, state: str = "watching") -> None:
